@@ -1,0 +1,109 @@
+package dev.anytimenn.cli;
+
+import dev.anytimenn.data.DataConfig;
+import dev.anytimenn.model.InputShape;
+import dev.anytimenn.model.ModelConfig;
+import dev.anytimenn.train.RunConfig;
+import dev.anytimenn.train.TrainConfig;
+import dev.anytimenn.weighting.AdaLossOptions;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * Model, training and data options. The defaults are the demo configuration, chosen so that the
+ * demo trains in under 10 minutes on 2 cores (see bench/).
+ */
+final class TrainOptions {
+
+    @Option(names = "--name", description = "Run name, part of the run folder's name (default: ${DEFAULT-VALUE}).")
+    String name = "resann-adaloss";
+
+    @Option(names = "--arch", description = "Architecture (default: ${DEFAULT-VALUE}).")
+    String arch = "resann";
+
+    @Option(names = "--n", description = "Units per stage (default: ${DEFAULT-VALUE}).")
+    int n = 2;
+
+    @Option(names = "--c", description = "Base width in channels (default: ${DEFAULT-VALUE}).")
+    int c = 16;
+
+    @Option(names = "--s", description = "Head stride: a head after every s-th unit from the end (default: ${DEFAULT-VALUE}).")
+    int s = 1;
+
+    @Option(names = "--weighting", description = "Loss weighting: const, linear, half-end, sieve, oscillating, adaloss, "
+            + "opt:J (default: ${DEFAULT-VALUE}).")
+    String weighting = "adaloss";
+
+    @Option(names = "--ada-mu", description = "AdaLoss moving-average factor mu (default: ${DEFAULT-VALUE}).")
+    double adaMu = AdaLossOptions.DEFAULTS.mu();
+
+    @Option(names = "--ada-gamma", description = "AdaLoss weight floor gamma (default: ${DEFAULT-VALUE}).")
+    double adaGamma = AdaLossOptions.DEFAULTS.gamma();
+
+    @Option(names = "--ada-update-every", description = "AdaLoss: recompute weights every U steps (default: ${DEFAULT-VALUE}).")
+    int adaUpdateEvery = AdaLossOptions.DEFAULTS.updateEvery();
+
+    @Option(names = "--ada-final-bonus", description = "AdaLoss: extra e added to the final head (default: ${DEFAULT-VALUE}).")
+    double adaFinalBonus = AdaLossOptions.DEFAULTS.finalBonus();
+
+    @Option(names = "--epochs", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    int epochs = 5;
+
+    @Option(names = "--batch-size", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize = 128;
+
+    @Option(names = "--lr", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    double lr = 0.1;
+
+    @Option(names = "--momentum", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    double momentum = 0.9;
+
+    @Option(names = "--nesterov", description = "Use Nesterov momentum.")
+    boolean nesterov;
+
+    @Option(names = "--weight-decay", description = "Weight decay on conv and linear weights (default: ${DEFAULT-VALUE}).")
+    double weightDecay = 1e-4;
+
+    @Option(names = "--schedule", description = "Learning-rate schedule: cosine or step (default: ${DEFAULT-VALUE}).")
+    String schedule = "cosine";
+
+    @Option(names = "--warmup", paramLabel = "EPOCHS", description = "Linear warm-up epochs (default: ${DEFAULT-VALUE}).")
+    double warmup = 0;
+
+    @Option(names = "--seed", description = "Random seed for initialisation, order and augmentation (default: ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Option(names = "--val-size", description = "Last N training images held out for validation (default: ${DEFAULT-VALUE}).")
+    int valSize = 5000;
+
+    @Option(names = "--train-limit", paramLabel = "N", description = "Train on the first N training images only (0: all).")
+    int trainLimit = 0;
+
+    @Option(names = "--crop-padding", description = "Random-crop zero padding in pixels (default: ${DEFAULT-VALUE}).")
+    int cropPadding = 2;
+
+    @Option(names = "--flip", description = "Random horizontal flips.")
+    boolean flip;
+
+    @Option(names = "--dataset", description = "Data set: fashion-mnist or mnist (default: ${DEFAULT-VALUE}).")
+    String dataset = "fashion-mnist";
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Folder with the IDX files (default: /usr/share/datasets/fashion-mnist).")
+    Path data;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run folder to write (default: runs/<timestamp>-<name>).")
+    Path out;
+
+    @Option(names = "--runs-dir", paramLabel = "DIR", description = "Where new run folders go (default: ${DEFAULT-VALUE}).")
+    Path runsDir = Path.of("runs");
+
+    RunConfig runConfig() {
+        DataConfig dataConfig = new DataConfig(dataset, data == null ? null : data.toString());
+        // Fashion-MNIST and MNIST: 28x28 grey images of 10 classes
+        ModelConfig model = new ModelConfig(arch, n, c, s, 10, new InputShape(1, 28, 28));
+        AdaLossOptions ada = new AdaLossOptions(adaMu, adaGamma, adaUpdateEvery, adaFinalBonus);
+        TrainConfig training = new TrainConfig(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule,
+                warmup, seed, valSize, trainLimit, cropPadding, flip, weighting, ada);
+        return new RunConfig(name, model, training, dataConfig);
+    }
+}

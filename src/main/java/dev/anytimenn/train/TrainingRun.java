@@ -1,0 +1,138 @@
+package dev.anytimenn.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import dev.anytimenn.data.DataConfig;
+import dev.anytimenn.data.DataFormatException;
+import dev.anytimenn.data.ImageSet;
+import dev.anytimenn.data.MissingDataException;
+import dev.anytimenn.data.Normalization;
+import dev.anytimenn.data.Split;
+import dev.anytimenn.eval.ExitEvaluator;
+import dev.anytimenn.eval.ExitMetrics;
+import dev.anytimenn.eval.report.EpochSummary;
+import dev.anytimenn.eval.report.ExitResult;
+import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.eval.report.ReportFiles;
+import dev.anytimenn.eval.report.RunReport;
+import dev.anytimenn.model.AnytimeNetwork;
+import dev.anytimenn.model.Architectures;
+import dev.anytimenn.model.ExitCost;
+import dev.anytimenn.weighting.LossWeighting;
+import dev.anytimenn.weighting.LossWeightings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A whole run as a user starts it: load the data, build or restore the network, train with
+ * checkpoints, evaluate every exit on the test set and write the reports into the run folder.
+ */
+public final class TrainingRun {
+
+    private static final int EVAL_BATCH = 256;
+
+    private TrainingRun() {}
+
+    /** Starts a new run in {@code folder}. */
+    public static RunReport train(RunConfig config, RunFolder folder, Device device, TrainingListener listener)
+            throws IOException, MissingDataException, DataFormatException {
+        checkWeighting(config);
+        folder.writeConfig(config);
+        return trainOrResume(config, folder, device, listener, null);
+    }
+
+    /** Fails fast, before any data is read, when the weighting does not fit the network. */
+    private static void checkWeighting(RunConfig config) {
+        int heads = Architectures.build(config.model()).headCount();
+        TrainConfig training = config.training();
+        LossWeightings.create(training.weighting(), heads, training.adaLoss(), training.seed());
+    }
+
+    /** Continues a run from its last checkpoint; a finished run is only re-evaluated. */
+    public static RunReport resume(RunFolder folder, Device device, TrainingListener listener)
+            throws IOException, MissingDataException, DataFormatException {
+        if (!folder.hasCheckpoint()) {
+            throw new IOException(folder.dir() + ": no checkpoint to resume from (" + RunFolder.CHECKPOINT
+                    + " is missing)");
+        }
+        return trainOrResume(folder.readConfig(), folder, device, listener,
+                Checkpoints.read(folder.checkpoint()));
+    }
+
+    private static RunReport trainOrResume(RunConfig config, RunFolder folder, Device device,
+            TrainingListener listener, Checkpoints.Contents checkpoint)
+            throws IOException, MissingDataException, DataFormatException {
+        TrainConfig training = config.training();
+        TrainingData data = trainingData(config);
+        ImageSet test = config.data().loadTest();
+        if (checkpoint != null) {
+            data = new TrainingData(data.train(), data.validation(), checkpoint.state().normalization());
+        }
+        Engine.getInstance().setRandomSeed((int) training.seed());
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            AnytimeNetwork net = checkpoint == null
+                    ? Architectures.buildInitialized(config.model(), manager)
+                    : Checkpoints.loadNetwork(folder.checkpoint(), checkpoint, config.model(), manager);
+            LossWeighting weighting = LossWeightings.create(training.weighting(), net.headCount(),
+                    training.adaLoss(), training.seed());
+            try (AnytimeTrainer trainer = new AnytimeTrainer(net, manager, training, weighting, listener,
+                    folder.checkpoint())) {
+                if (checkpoint != null) {
+                    trainer.resumeFrom(folder.checkpoint(), checkpoint);
+                }
+                trainer.fit(data);
+                ExitMetrics metrics = ExitEvaluator.evaluate(net, manager, test, data.normalization(), EVAL_BATCH);
+                RunReport report = report(folder, config, net, metrics, trainer.history(), trainer.trainingSeconds());
+                ReportFiles.writeAll(report, folder.dir());
+                return report;
+            }
+        }
+    }
+
+    /** Evaluates a run's checkpoint on the test set of its data (or of {@code data}, when given). */
+    public static RunReport evaluate(RunFolder folder, DataConfig data, Device device)
+            throws IOException, MissingDataException, DataFormatException {
+        RunConfig config = folder.readConfig();
+        Checkpoints.Contents checkpoint = Checkpoints.read(folder.checkpoint());
+        ImageSet test = (data == null ? config.data() : data).loadTest();
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            AnytimeNetwork net = Checkpoints.loadNetwork(folder.checkpoint(), checkpoint, config.model(), manager);
+            CheckpointState state = checkpoint.state();
+            ExitMetrics metrics = ExitEvaluator.evaluate(net, manager, test, state.normalization(), EVAL_BATCH);
+            RunReport report = report(folder, config, net, metrics, state.history(), state.trainingSeconds());
+            ReportFiles.writeAll(report, folder.dir());
+            return report;
+        }
+    }
+
+    /** Train/validation split, the optional limit, and the normalisation fitted on what is trained on. */
+    static TrainingData trainingData(RunConfig config)
+            throws IOException, MissingDataException, DataFormatException {
+        TrainConfig training = config.training();
+        ImageSet all = config.data().loadTrain();
+        Split split = Split.holdOutLast(all, training.valSize());
+        ImageSet train = split.train();
+        if (training.trainLimit() > 0 && training.trainLimit() < train.size()) {
+            train = train.slice(0, training.trainLimit());
+        }
+        return new TrainingData(train, split.validation(), Normalization.fit(train));
+    }
+
+    private static RunReport report(RunFolder folder, RunConfig config, AnytimeNetwork net, ExitMetrics metrics,
+            List<EpochSummary> history, double trainingSeconds) {
+        List<ExitCost> costs = net.exitCosts();
+        List<ExitResult> exits = new ArrayList<>();
+        for (ExitCost c : costs) {
+            exits.add(new ExitResult(c.index(), c.afterUnit(), c.macs(), c.cumulativeMacs(),
+                    metrics.accuracy()[c.index() - 1]));
+        }
+        return new RunReport(folder.name(), OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                config.data().dataset(), metrics.images(), Jsons.MAPPER.valueToTree(config), exits, history,
+                trainingSeconds);
+    }
+}
