@@ -10,22 +10,22 @@ package dev.anytimenn.weighting;
  */
 public record AdaLossOptions(double mu, double gamma, int updateEvery, double finalBonus) {
 
-  /** The reference code defaults: mu 0.9, gamma 0.07, U 100, e 0. */
-  public static final AdaLossOptions DEFAULTS = new AdaLossOptions(0.9, 0.07, 100, 0.0);
+    /** The reference code defaults: mu 0.9, gamma 0.07, U 100, e 0. */
+    public static final AdaLossOptions DEFAULTS = new AdaLossOptions(0.9, 0.07, 100, 0.0);
 
-  public AdaLossOptions {
-    // Written as !(ok) so NaN is rejected too.
-    if (!(mu >= 0 && mu < 1)) {
-      throw new IllegalArgumentException("mu must be in [0, 1), got " + mu);
+    public AdaLossOptions {
+        // Written as !(ok) so NaN is rejected too.
+        if (!(mu >= 0 && mu < 1)) {
+            throw new IllegalArgumentException("mu must be in [0, 1), got " + mu);
+        }
+        if (!(gamma > 0 && gamma <= 1)) {
+            throw new IllegalArgumentException("gamma must be in (0, 1], got " + gamma);
+        }
+        if (updateEvery < 1) {
+            throw new IllegalArgumentException("updateEvery must be >= 1, got " + updateEvery);
+        }
+        if (!(finalBonus >= 0 && Double.isFinite(finalBonus))) {
+            throw new IllegalArgumentException("finalBonus must be finite and >= 0, got " + finalBonus);
+        }
     }
-    if (!(gamma > 0 && gamma <= 1)) {
-      throw new IllegalArgumentException("gamma must be in (0, 1], got " + gamma);
-    }
-    if (updateEvery < 1) {
-      throw new IllegalArgumentException("updateEvery must be >= 1, got " + updateEvery);
-    }
-    if (!(finalBonus >= 0 && Double.isFinite(finalBonus))) {
-      throw new IllegalArgumentException("finalBonus must be finite and >= 0, got " + finalBonus);
-    }
-  }
 }

@@ -12,27 +12,27 @@ package dev.anytimenn.weighting;
  */
 public interface LossWeighting {
 
-  /** The (lower-cased) spec this weighting was made from, e.g. {@code "adaloss"}, {@code "opt:3"}. */
-  String name();
+    /** The (lower-cased) spec this weighting was made from, e.g. {@code "adaloss"}, {@code "opt:3"}. */
+    String name();
 
-  /** The number of heads K. */
-  int heads();
+    /** The number of heads K. */
+    int heads();
 
-  /**
-   * The weights B for this 0-based step; called before the forward pass.
-   *
-   * @return a fresh array of length {@link #heads()} the caller may modify
-   */
-  double[] weights(long step);
+    /**
+     * The weights B for this 0-based step; called before the forward pass.
+     *
+     * @return a fresh array of length {@link #heads()} the caller may modify
+     */
+    double[] weights(long step);
 
-  /** Per-head losses measured at {@code step}, reported after the forward pass. */
-  default void observe(long step, double[] headLosses) {}
+    /** Per-head losses measured at {@code step}, reported after the forward pass. */
+    default void observe(long step, double[] headLosses) {}
 
-  /** State to put in a checkpoint; {@link WeightingState#EMPTY} for stateless schemes. */
-  default WeightingState state() {
-    return WeightingState.EMPTY;
-  }
+    /** State to put in a checkpoint; {@link WeightingState#EMPTY} for stateless schemes. */
+    default WeightingState state() {
+        return WeightingState.EMPTY;
+    }
 
-  /** Restores a state previously returned by {@link #state()}. */
-  default void restore(WeightingState state) {}
+    /** Restores a state previously returned by {@link #state()}. */
+    default void restore(WeightingState state) {}
 }

@@ -10,39 +10,39 @@ import java.util.Arrays;
  */
 public record WeightingState(double[] lossAverages, double[] weights) {
 
-  /** The state of a stateless scheme. */
-  public static final WeightingState EMPTY = new WeightingState(null, null);
+    /** The state of a stateless scheme. */
+    public static final WeightingState EMPTY = new WeightingState(null, null);
 
-  public WeightingState {
-    lossAverages = lossAverages == null ? null : lossAverages.clone();
-    weights = weights == null ? null : weights.clone();
-  }
+    public WeightingState {
+        lossAverages = lossAverages == null ? null : lossAverages.clone();
+        weights = weights == null ? null : weights.clone();
+    }
 
-  @Override
-  public double[] lossAverages() {
-    return lossAverages == null ? null : lossAverages.clone();
-  }
+    @Override
+    public double[] lossAverages() {
+        return lossAverages == null ? null : lossAverages.clone();
+    }
 
-  @Override
-  public double[] weights() {
-    return weights == null ? null : weights.clone();
-  }
+    @Override
+    public double[] weights() {
+        return weights == null ? null : weights.clone();
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof WeightingState s
-        && Arrays.equals(lossAverages, s.lossAverages)
-        && Arrays.equals(weights, s.weights);
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof WeightingState s
+                && Arrays.equals(lossAverages, s.lossAverages)
+                && Arrays.equals(weights, s.weights);
+    }
 
-  @Override
-  public int hashCode() {
-    return 31 * Arrays.hashCode(lossAverages) + Arrays.hashCode(weights);
-  }
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(lossAverages) + Arrays.hashCode(weights);
+    }
 
-  @Override
-  public String toString() {
-    return "WeightingState[lossAverages=" + Arrays.toString(lossAverages)
-        + ", weights=" + Arrays.toString(weights) + "]";
-  }
+    @Override
+    public String toString() {
+        return "WeightingState[lossAverages=" + Arrays.toString(lossAverages)
+                + ", weights=" + Arrays.toString(weights) + "]";
+    }
 }

@@ -21,7 +21,8 @@ final class TestData {
             return new Source(FashionMnist.DEFAULT_DIR, true);
         }
         Path dir = SyntheticIdx.writeLearnable(tempDir.resolve("synthetic"), 6000, 2000, 7);
-        System.out.println(testName + ": Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist);"
+        System.out.println(testName + (forced ? ": -Danytime.test.synthetic=true asks for generated data;"
+                : ": Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist);")
                 + " using a generated learnable IDX data set in " + dir + " instead");
         return new Source(dir, false);
     }
