@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Model, training and data options. The defaults are the demo configuration, chosen so that the
- * demo trains in under 10 minutes on 2 cores (see bench/).
+ * demo trains in under 10 minutes on 2 cores (see bench/RESULTS.md), except that the demo turns
+ * random crops off (see {@link DemoCommand}).
  */
 final class TrainOptions {
 
@@ -47,7 +48,7 @@ final class TrainOptions {
     double adaFinalBonus = AdaLossOptions.DEFAULTS.finalBonus();
 
     @Option(names = "--epochs", description = "Training epochs (default: ${DEFAULT-VALUE}).")
-    int epochs = 5;
+    int epochs = 7;
 
     @Option(names = "--batch-size", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize = 128;

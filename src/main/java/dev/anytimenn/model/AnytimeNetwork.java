@@ -3,6 +3,7 @@ package dev.anytimenn.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -159,13 +160,38 @@ public final class AnytimeNetwork extends AbstractBlock {
 
     /** MACs of each unit (stem excluded), 0-based by unit, for one image. */
     public long[] unitMacs() {
-        Shape[] state = stem.getOutputShapes(new Shape[] {config.input().batchShape(1)});
+        return macsPerUnit(false);
+    }
+
+    /**
+     * MACs of each step of a {@link Stepper}, 0-based by unit: the unit, the stem with the first,
+     * and the head after it when there is one. They add up to the final exit's cumulative cost.
+     */
+    public long[] stepMacs() {
+        return macsPerUnit(true);
+    }
+
+    private long[] macsPerUnit(boolean asStepped) {
+        Shape[] state = new Shape[] {config.input().batchShape(1)};
+        long stemMacs = ((MacCounted) stem).macs(state);
+        state = stem.getOutputShapes(state);
         long[] macs = new long[units.size()];
         for (int u = 0; u < units.size(); u++) {
             macs[u] = ((MacCounted) units.get(u)).macs(state);
             state = units.get(u).getOutputShapes(state);
+            if (asStepped && headAt[u] >= 0) {
+                macs[u] += ((MacCounted) heads.get(headAt[u])).macs(state);
+            }
+        }
+        if (asStepped) {
+            macs[0] += stemMacs;
         }
         return macs;
+    }
+
+    /** The 0-based head after 0-based unit {@code unit}, or -1. */
+    public int headAfter(int unit) {
+        return headAt[unit];
     }
 
     /**
@@ -195,6 +221,19 @@ public final class AnytimeNetwork extends AbstractBlock {
         /** The 0-based head the next unit leads to when it has one, else -1. */
         public int headAfterNext() {
             return hasNext() ? headAt[unitsRun] : -1;
+        }
+
+        /**
+         * Keeps only the given rows (0-based, of the current batch) for the units still to run:
+         * samples that have their answer leave, and no further compute is spent on them.
+         */
+        public void keepRows(long[] rows) {
+            NDList kept = new NDList(state.size());
+            for (NDArray a : state) {
+                NDArray index = a.getManager().create(rows);
+                kept.add(a.get(new NDIndex("{}", index)));
+            }
+            state = kept;
         }
 
         public Optional<NDArray> next() {

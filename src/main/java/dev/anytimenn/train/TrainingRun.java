@@ -111,7 +111,7 @@ public final class TrainingRun {
     }
 
     /** Train/validation split, the optional limit, and the normalisation fitted on what is trained on. */
-    static TrainingData trainingData(RunConfig config)
+    public static TrainingData trainingData(RunConfig config)
             throws IOException, MissingDataException, DataFormatException {
         TrainConfig training = config.training();
         ImageSet all = config.data().loadTrain();

@@ -1,0 +1,162 @@
+package dev.anytimenn.cli;
+
+import dev.anytimenn.data.ImageFiles;
+import dev.anytimenn.eval.report.ConsoleTable;
+import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.infer.AnytimePredictor;
+import dev.anytimenn.infer.CalibratedThresholds;
+import dev.anytimenn.infer.ConfidenceScore;
+import dev.anytimenn.infer.ExitThresholds;
+import dev.anytimenn.infer.Prediction;
+import dev.anytimenn.infer.StoppingRule;
+import dev.anytimenn.model.InputShape;
+import dev.anytimenn.train.RunFolder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Classify images with a trained anytime network under a cost budget, a deadline or a "
+                + "confidence rule (default: run every unit).")
+final class PredictCommand implements Callable<Integer> {
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run folder, or the checkpoint file inside one.")
+    Path run;
+
+    @Option(names = "--input", arity = "1..*", paramLabel = "FILE", description = "PNG or JPEG images.")
+    List<Path> inputs = new ArrayList<>();
+
+    @Option(names = "--idx", paramLabel = "FILE", description = "An IDX image file (with --index).")
+    Path idx;
+
+    @Option(names = "--index", arity = "1..*", paramLabel = "N", description = "0-based image numbers in --idx.")
+    List<Integer> indices = new ArrayList<>();
+
+    @Option(names = "--invert", description = "Invert PNG/JPEG images (dark objects on a light background).")
+    boolean invert;
+
+    @ArgGroup(exclusive = true)
+    Rule rule = new Rule();
+
+    static final class Rule {
+        @Option(names = "--budget-macs", paramLabel = "MACS", description = "Deepest exit within this many MACs.")
+        Long budgetMacs;
+
+        @Option(names = "--deadline-ms", paramLabel = "MS", description = "Latest exit reachable within MS ms.")
+        Double deadlineMs;
+
+        @Option(names = "--confidence", paramLabel = "T",
+                description = "First exit whose confidence score reaches T (see --score).")
+        Double confidence;
+
+        @Option(names = "--calibrated", description = "First exit passing the thresholds stored by "
+                + "'eval --protocol budgeted' (thresholds.json).")
+        boolean calibrated;
+    }
+
+    @Option(names = "--score", description = "Score for --confidence: max-softmax, entropy or margin "
+            + "(default: ${DEFAULT-VALUE}).")
+    String score = "max-softmax";
+
+    @Option(names = "--json", description = "One JSON object per input instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        common.apply();
+        if (inputs.isEmpty() && idx == null) {
+            throw new IllegalArgumentException("give images with --input FILE... or --idx FILE --index N");
+        }
+        if (idx != null && indices.isEmpty()) {
+            throw new IllegalArgumentException("--idx needs --index N (0-based image number)");
+        }
+        try (AnytimePredictor predictor = AnytimePredictor.open(run, common.device())) {
+            InputShape shape = predictor.inputShape();
+            List<String> names = new ArrayList<>();
+            List<byte[]> images = new ArrayList<>();
+            for (Path input : inputs) {
+                names.add(input.toString());
+                images.add(ImageFiles.read(input, shape.channels(), shape.height(), shape.width(), invert));
+            }
+            for (int index : indices) {
+                byte[] pixels = ImageFiles.readIdx(idx, index);
+                if (pixels.length != shape.channels() * shape.height() * shape.width()) {
+                    throw new IllegalArgumentException(idx + ": images of " + pixels.length + " pixels do not fit the "
+                            + "model's input " + shape);
+                }
+                names.add(idx + "[" + index + "]");
+                images.add(pixels);
+            }
+            StoppingRule stop = stoppingRule(predictor);
+            if (stop instanceof StoppingRule.Deadline) {
+                predictor.warmUp(20); // the deadline rule judges steps by their measured latency
+            }
+            List<Prediction> predictions = new ArrayList<>();
+            for (byte[] image : images) {
+                predictions.add(predictor.predict(image, stop));
+            }
+            print(names, predictions);
+        }
+        return 0;
+    }
+
+    private StoppingRule stoppingRule(AnytimePredictor predictor) throws Exception {
+        if (rule.budgetMacs != null) {
+            return new StoppingRule.CostBudget(rule.budgetMacs);
+        }
+        if (rule.deadlineMs != null) {
+            return StoppingRule.Deadline.ofMillis(rule.deadlineMs);
+        }
+        if (rule.confidence != null) {
+            double[] t = new double[predictor.exitCosts().size()];
+            Arrays.fill(t, rule.confidence);
+            t[t.length - 1] = Double.NEGATIVE_INFINITY;
+            return new StoppingRule.Confidence(new ExitThresholds(ConfidenceScore.parse(score), t));
+        }
+        if (rule.calibrated) {
+            return new StoppingRule.Confidence(CalibratedThresholds.read(RunFolder.of(run).dir()).thresholds());
+        }
+        return new StoppingRule.RunAll();
+    }
+
+    private void print(List<String> names, List<Prediction> predictions) throws Exception {
+        if (json) {
+            for (int i = 0; i < predictions.size(); i++) {
+                Prediction p = predictions.get(i);
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("input", names.get(i));
+                o.put("label", p.label());
+                o.put("probabilities", p.probabilities());
+                o.put("exit", p.exit());
+                o.put("macs", p.macs());
+                o.put("elapsedMs", p.elapsedMs());
+                System.out.println(Jsons.MAPPER.copy().disable(
+                        com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
+            }
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (int i = 0; i < predictions.size(); i++) {
+            Prediction p = predictions.get(i);
+            rows.add(List.of(names.get(i), p.answered() ? Integer.toString(p.label()) : "none",
+                    p.answered() ? String.format(Locale.ROOT, "%.3f", p.probabilities()[p.label()]) : "-",
+                    p.answered() ? Integer.toString(p.exit()) : "none (not reached in time)",
+                    String.format(Locale.ROOT, "%.3f", p.macs() / 1e6),
+                    String.format(Locale.ROOT, "%.2f", p.elapsedMs())));
+        }
+        System.out.print(ConsoleTable.render(List.of("Input", "Label", "Probability", "Exit", "MMACs", "ms"), rows));
+    }
+}

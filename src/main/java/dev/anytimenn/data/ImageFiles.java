@@ -1,0 +1,74 @@
+package dev.anytimenn.data;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import javax.imageio.ImageIO;
+
+/** Reads single images (PNG, JPEG, or one image of an IDX file) as model input pixels. */
+public final class ImageFiles {
+
+    private ImageFiles() {}
+
+    /**
+     * A PNG or JPEG file resized to {@code height x width} and converted to {@code channels} (1: grey
+     * by luminance, 3: RGB), as uint8 C x H x W.
+     *
+     * @param invert turn dark-on-light pictures into the light-on-dark of MNIST-style data
+     */
+    public static byte[] read(Path file, int channels, int height, int width, boolean invert)
+            throws DataFormatException, IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new DataFormatException(file, "no such file");
+        }
+        BufferedImage image;
+        try {
+            image = ImageIO.read(file.toFile());
+        } catch (IOException e) {
+            throw new DataFormatException(file, "unreadable image (" + e.getMessage() + ")");
+        }
+        if (image == null) {
+            throw new DataFormatException(file, "not a PNG or JPEG image");
+        }
+        BufferedImage scaled = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = scaled.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(image, 0, 0, width, height, null);
+        g.dispose();
+        byte[] pixels = new byte[channels * height * width];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int rgb = scaled.getRGB(x, y);
+                int[] c = {(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff};
+                if (channels == 1) {
+                    int grey = (int) Math.round(0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]);
+                    pixels[y * width + x] = (byte) (invert ? 255 - grey : grey);
+                } else {
+                    for (int ch = 0; ch < channels; ch++) {
+                        int v = c[Math.min(ch, 2)];
+                        pixels[(ch * height + y) * width + x] = (byte) (invert ? 255 - v : v);
+                    }
+                }
+            }
+        }
+        return pixels;
+    }
+
+    /** Image {@code index} (0-based) of an IDX image file (N x H x W, or N x C x H x W). */
+    public static byte[] readIdx(Path file, int index) throws DataFormatException, IOException {
+        IdxArray array = IdxReader.read(file);
+        int[] dims = array.dims();
+        if (dims.length < 3) {
+            throw new DataFormatException(file, "holds " + dims.length + "-dimensional data, not images");
+        }
+        if (index < 0 || index >= dims[0]) {
+            throw new DataFormatException(file, "has " + dims[0] + " images; index " + index + " is out of range");
+        }
+        int size = array.data().length / dims[0];
+        return Arrays.copyOfRange(array.data(), index * size, (index + 1) * size);
+    }
+}

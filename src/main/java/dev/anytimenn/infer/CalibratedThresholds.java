@@ -1,0 +1,38 @@
+package dev.anytimenn.infer;
+
+import com.fasterxml.jackson.core.JacksonException;
+import dev.anytimenn.eval.report.AtomicFiles;
+import dev.anytimenn.eval.report.Jsons;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Confidence thresholds chosen by the budgeted-batch protocol, stored beside the model
+ * ({@code thresholds.json}) so that a deployment reuses them.
+ *
+ * @param q the exit-distribution parameter they were calibrated for
+ * @param testAccuracy and {@code averageMacs}: what they gave on the test set
+ */
+public record CalibratedThresholds(ExitThresholds thresholds, double q, double testAccuracy, double averageMacs,
+        String choice) {
+
+    public static final String FILE = "thresholds.json";
+
+    public void write(Path runDir) throws IOException {
+        AtomicFiles.writeString(runDir.resolve(FILE), Jsons.MAPPER.writeValueAsString(this) + "\n");
+    }
+
+    public static CalibratedThresholds read(Path runDir) throws IOException {
+        Path file = runDir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(runDir + ": no calibrated thresholds (" + FILE + "); make them with: "
+                    + "anytime eval " + runDir + " --protocol budgeted");
+        }
+        try {
+            return Jsons.MAPPER.readValue(file.toFile(), CalibratedThresholds.class);
+        } catch (JacksonException e) {
+            throw new IOException(file + ": invalid thresholds: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.anytimenn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.anytimenn.data.DataConfig;
+import dev.anytimenn.data.FashionMnist;
+import dev.anytimenn.data.SyntheticIdx;
+import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.infer.CalibratedThresholds;
+import dev.anytimenn.model.InputShape;
+import dev.anytimenn.model.ModelConfig;
+import dev.anytimenn.train.RunConfig;
+import dev.anytimenn.train.RunFolder;
+import dev.anytimenn.train.TrainConfig;
+import dev.anytimenn.train.TrainingListener;
+import dev.anytimenn.train.TrainingRun;
+import dev.anytimenn.weighting.AdaLossOptions;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** predict and the evaluation protocols, end to end on a tiny trained run. */
+class PredictAndProtocolsTest {
+
+    @TempDir
+    static Path temp;
+    static Path run;
+    static Path data;
+
+    private record Outcome(int code, String out, String err) {}
+
+    @BeforeAll
+    static void trainTinyRun() throws Exception {
+        data = SyntheticIdx.writeLearnable(temp.resolve("data"), 900, 300, 2);
+        TrainConfig training = new TrainConfig(1, 32, 0.05, 0.9, false, 1e-4, "cosine", 0, 1, 300, 0, 0, false,
+                "const", AdaLossOptions.DEFAULTS);
+        ModelConfig model = new ModelConfig("resann", 1, 4, 1, 10, new InputShape(1, 28, 28));
+        run = temp.resolve("run");
+        TrainingRun.train(new RunConfig("tiny", model, training, DataConfig.fashionMnist(data)), new RunFolder(run),
+                Device.cpu(), TrainingListener.SILENT);
+    }
+
+    private static Outcome run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void predictsPngAndIdxImagesAsJson() throws Exception {
+        Path png = temp.resolve("shirt.png");
+        BufferedImage image = new BufferedImage(56, 56, BufferedImage.TYPE_INT_RGB);
+        image.getGraphics().fillRect(10, 10, 30, 30);
+        ImageIO.write(image, "png", png.toFile());
+        Path idx = data.resolve(FashionMnist.TEST_IMAGES + ".gz");
+
+        Outcome o = run("predict", run.toString(), "--input", png.toString(), "--idx", idx.toString(),
+                "--index", "0", "7", "--json", "--budget-macs", "100000000");
+
+        assertThat(o.err()).isEmpty();
+        assertThat(o.code()).isZero();
+        var lines = o.out().lines().toList();
+        assertThat(lines).hasSize(3);
+        for (String line : lines) {
+            JsonNode p = Jsons.MAPPER.readTree(line);
+            assertThat(p.get("label").asInt()).isBetween(0, 9);
+            assertThat(p.get("probabilities")).hasSize(10);
+            assertThat(p.get("exit").asInt()).isEqualTo(3);
+            assertThat(p.get("macs").asLong()).isPositive();
+            assertThat(p.has("elapsedMs")).isTrue();
+        }
+    }
+
+    @Test
+    void badInputsGetOneLineErrors() throws Exception {
+        Path text = temp.resolve("notes.png");
+        Files.writeString(text, "this is not an image");
+        Outcome notImage = run("predict", run.toString(), "--input", text.toString());
+        assertThat(notImage.code()).isEqualTo(1);
+        assertThat(notImage.err()).isEqualTo("error: " + text + ": not a PNG or JPEG image" + System.lineSeparator());
+
+        Path missing = temp.resolve("missing.png");
+        assertThat(run("predict", run.toString(), "--input", missing.toString()).err())
+                .isEqualTo("error: " + missing + ": no such file" + System.lineSeparator());
+
+        Path idx = data.resolve(FashionMnist.TEST_IMAGES + ".gz");
+        assertThat(run("predict", run.toString(), "--idx", idx.toString(), "--index", "300").err())
+                .contains(idx.toString()).contains("has 300 images; index 300 is out of range");
+
+        Outcome nothing = run("predict", run.toString());
+        assertThat(nothing.code()).isEqualTo(1);
+        assertThat(nothing.err()).contains("--input");
+
+        Outcome twoRules = run("predict", run.toString(), "--input", text.toString(), "--budget-macs", "1",
+                "--deadline-ms", "1");
+        assertThat(twoRules.code()).isEqualTo(2);
+    }
+
+    @Test
+    void protocolsWriteTheirReportsAndStoreThresholdsForPredict() throws Exception {
+        Outcome anytime = run("eval", run.toString(), "--protocol", "anytime");
+        assertThat(anytime.code()).as(anytime.err()).isZero();
+        for (String ext : new String[] {".json", ".md", ".png", ".svg"}) {
+            assertThat(run.resolve("anytime-protocol" + ext)).isNotEmptyFile();
+            assertThat(run.resolve("budgeted" + ext)).doesNotExist();
+        }
+
+        Outcome budgeted = run("eval", run.toString(), "--protocol", "budgeted", "--score", "margin");
+        assertThat(budgeted.code()).as(budgeted.err()).isZero();
+        for (String ext : new String[] {".json", ".md", ".png", ".svg"}) {
+            assertThat(run.resolve("budgeted" + ext)).isNotEmptyFile();
+        }
+        CalibratedThresholds stored = CalibratedThresholds.read(run);
+        assertThat(stored.thresholds().exits()).isEqualTo(3);
+
+        Path idx = data.resolve(FashionMnist.TEST_IMAGES + ".gz");
+        Outcome predicted = run("predict", run.toString(), "--idx", idx.toString(), "--index", "1", "--calibrated");
+        assertThat(predicted.code()).as(predicted.err()).isZero();
+        assertThat(predicted.out()).contains("[1]");
+
+        Outcome unreachable = run("eval", run.toString(), "--protocol", "budgeted", "--target-macs", "1");
+        assertThat(unreachable.code()).isEqualTo(1);
+        assertThat(unreachable.err()).contains("no threshold setting reaches an average of 1 MACs");
+    }
+}
