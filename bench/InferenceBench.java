@@ -38,6 +38,7 @@ public class InferenceBench {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("run", runDir.toString());
         result.put("runs", runs);
+        result.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads"));
         try (AnytimePredictor predictor = AnytimePredictor.open(runDir, Device.cpu())) {
             predictor.warmUp(200);
             List<ExitCost> exits = predictor.exitCosts();

@@ -25,15 +25,16 @@ import java.util.Map;
 /**
  * Training throughput of the demo model through the real training loop (data pipeline, augmentation,
  * AdaLoss, optimiser): images/s and achieved GFLOP/s, counting 3 x forward MACs x 2 FLOPs per image.
- * Arguments: n c s batch images epochs threads output.json
+ * Arguments: n c s batch images epochs crop-padding output.json
  */
 public class TrainThroughput {
     public static void main(String[] args) throws Exception {
         int n = Integer.parseInt(args[0]), c = Integer.parseInt(args[1]), s = Integer.parseInt(args[2]);
         int batch = Integer.parseInt(args[3]), images = Integer.parseInt(args[4]), epochs = Integer.parseInt(args[5]);
+        int padding = Integer.parseInt(args[6]);
         Path out = Path.of(args[7]);
         ImageSet train = FashionMnist.train(FashionMnist.DEFAULT_DIR).slice(0, images);
-        TrainConfig config = new TrainConfig(epochs, batch, 0.1, 0.9, false, 1e-4, "cosine", 0, 1, 0, 0, 2, false,
+        TrainConfig config = new TrainConfig(epochs, batch, 0.1, 0.9, false, 1e-4, "cosine", 0, 1, 0, 0, padding, false,
                 "adaloss", AdaLossOptions.DEFAULTS);
         ModelConfig model = new ModelConfig("resann", n, c, s, 10, new InputShape(1, 28, 28));
         Engine.getInstance().setRandomSeed(1);
@@ -60,6 +61,7 @@ public class TrainThroughput {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("model", model);
         result.put("batchSize", batch);
+        result.put("cropPadding", padding);
         result.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads"));
         result.put("forwardMacsPerImage", macs);
         result.put("imagesPerSecond", Math.round(best * 10) / 10.0);
@@ -68,7 +70,7 @@ public class TrainThroughput {
                 .map(v -> Math.round(v * 10) / 10.0).toList());
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, Jsons.MAPPER.writeValueAsString(result) + "\n");
-        System.out.printf("n=%d c=%d s=%d batch %d: %.1f images/s, %.2f MMACs forward, %.1f GFLOP/s achieved%n",
-                n, c, s, batch, best, macs / 1e6, gflops);
+        System.out.printf("n=%d c=%d s=%d batch %d crop padding %d: %.1f images/s, %.2f MMACs forward, "
+                + "%.1f GFLOP/s achieved%n", n, c, s, batch, padding, best, macs / 1e6, gflops);
     }
 }

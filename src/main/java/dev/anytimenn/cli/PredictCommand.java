@@ -22,12 +22,14 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Classify images with a trained anytime network under a cost budget, a deadline or a "
-                + "confidence rule (default: run every unit).")
+                + "confidence rule (default: run every unit). Uses 1 engine thread unless --threads is given.")
 final class PredictCommand implements Callable<Integer> {
 
     @Mixin
@@ -74,8 +76,16 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per input instead of a table.")
     boolean json;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        // Single images are latency-bound: a second intra-op thread doubled the median step time and
+        // gave millisecond tails at batch 1 (bench/results/inference-threads*.json).
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--threads")) {
+            common.threads = 1;
+        }
         common.apply();
         if (inputs.isEmpty() && idx == null) {
             throw new IllegalArgumentException("give images with --input FILE... or --idx FILE --index N");

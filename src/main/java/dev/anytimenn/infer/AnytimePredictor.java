@@ -28,10 +28,6 @@ import java.util.Optional;
  */
 public final class AnytimePredictor implements AutoCloseable {
 
-    /** Weight of the newest measurement in the per-step latency averages. */
-    private static final double LATENCY_ALPHA = 0.1;
-    /** Deviations added to the mean latency when judging whether a step fits before a deadline. */
-    private static final double LATENCY_MARGIN = 3;
 
     private final AnytimeNetwork net;
     private final Normalization normalization;
@@ -41,8 +37,7 @@ public final class AnytimePredictor implements AutoCloseable {
     private final List<ExitCost> exits;
     private final long[] stepMacs;
     private final float[] pixelLookup;
-    private final double[] latencyMean;
-    private final double[] latencyDeviation;
+    private final StepLatencies latencies;
 
     public AnytimePredictor(AnytimeNetwork net, Normalization normalization, NDManager manager) {
         this(net, normalization, manager, false);
@@ -57,8 +52,7 @@ public final class AnytimePredictor implements AutoCloseable {
         this.exits = net.exitCosts();
         this.stepMacs = net.stepMacs();
         this.pixelLookup = normalization.lookupTable();
-        this.latencyMean = new double[net.unitCount()];
-        this.latencyDeviation = new double[net.unitCount()];
+        this.latencies = new StepLatencies(net.unitCount());
     }
 
     /** Opens the model of a run folder (or of the checkpoint file inside one). */
@@ -96,11 +90,11 @@ public final class AnytimePredictor implements AutoCloseable {
         }
     }
 
-    /** The current latency estimate of each step at batch 1, in milliseconds. */
+    /** The median recent latency of each step at batch 1, in milliseconds. */
     public double[] stepLatencyMs() {
-        double[] ms = new double[latencyMean.length];
+        double[] ms = new double[net.unitCount()];
         for (int i = 0; i < ms.length; i++) {
-            ms[i] = latencyMean[i] / 1e6;
+            ms[i] = latencies.median(i) / 1e6;
         }
         return ms;
     }
@@ -212,7 +206,7 @@ public final class AnytimePredictor implements AutoCloseable {
     private double estimateToNextExit(int unit) {
         double total = 0;
         for (int u = unit; u < net.unitCount(); u++) {
-            total += latencyMean[u] + LATENCY_MARGIN * latencyDeviation[u];
+            total += latencies.estimate(u);
             if (net.headAfter(u) >= 0) {
                 break;
             }
@@ -222,17 +216,9 @@ public final class AnytimePredictor implements AutoCloseable {
 
     /** Keeps batch-1 step latencies, the ones deadlines are judged by. */
     private void recordLatency(int unit, long nanos, int batch) {
-        if (batch != 1) {
-            return;
+        if (batch == 1) {
+            latencies.record(unit, nanos);
         }
-        if (latencyMean[unit] == 0) {
-            latencyMean[unit] = nanos;
-            latencyDeviation[unit] = nanos / 4.0;
-            return;
-        }
-        double error = nanos - latencyMean[unit];
-        latencyMean[unit] += LATENCY_ALPHA * error;
-        latencyDeviation[unit] += LATENCY_ALPHA * (Math.abs(error) - latencyDeviation[unit]);
     }
 
     private int inputSize() {

@@ -35,7 +35,7 @@ public final class EvaluationProtocols {
 
     /**
      * @param sweep test accuracy vs average MACs for every q
-     * @param chosen the outcome whose thresholds were stored, and why
+     * @param chosen the test outcome of the thresholds that were stored, and why they were chosen
      */
     public record BudgetedProtocol(ConfidenceScore score, long[] cumulativeMacs, double[] exitAccuracy,
             List<BudgetedBatch.Outcome> sweep, BudgetedBatch.Outcome chosen, String choice, ExitThresholds thresholds) {}
@@ -60,9 +60,9 @@ public final class EvaluationProtocols {
 
     /**
      * Calibrates thresholds on the run's validation split for every q of the default grid, evaluates
-     * them on the test set, and picks the thresholds to store: the most accurate within
-     * {@code targetMacs} average MACs when given, else the cheapest within 0.3 points of the final
-     * exit's accuracy.
+     * them on the test set, and picks the thresholds to store, judging on the validation split: the
+     * most accurate within {@code targetMacs} average MACs when given, else the cheapest within 0.3
+     * points of the final exit's accuracy.
      */
     public static BudgetedProtocol budgeted(RunFolder folder, DataConfig dataOverride, Device device,
             ConfidenceScore score, Double targetMacs) throws IOException, MissingDataException, DataFormatException {
@@ -86,21 +86,27 @@ public final class EvaluationProtocols {
             List<BudgetedBatch.Outcome> sweep = BudgetedBatch.sweep(valScores, testOutputs.scores(score),
                     testOutputs.predictions(), testOutputs.labels(), costs, BudgetedBatch.defaultQs(), score);
             double[] accuracy = testOutputs.accuracies();
-            BudgetedBatch.Outcome chosen;
+            // the operating point is chosen on validation data too, so the test figures stay unbiased
+            List<BudgetedBatch.Outcome> onValidation = BudgetedBatch.sweep(valScores, valScores,
+                    validation.predictions(), validation.labels(), costs, BudgetedBatch.defaultQs(), score);
+            BudgetedBatch.Outcome pick;
             String choice;
             if (targetMacs != null) {
-                chosen = BudgetedBatch.forTargetMacs(sweep, targetMacs).orElseThrow(() -> new IllegalArgumentException(
-                        "no threshold setting reaches an average of " + Math.round(targetMacs) + " MACs; the cheapest "
-                                + "needs " + Math.round(cheapest(sweep).averageMacs())));
-                choice = "most accurate within an average of " + Math.round(targetMacs) + " MACs (--target-macs)";
+                pick = BudgetedBatch.forTargetMacs(onValidation, targetMacs).orElseThrow(() ->
+                        new IllegalArgumentException("no threshold setting reaches an average of " + Math.round(targetMacs)
+                                + " MACs; the cheapest needs " + Math.round(cheapest(onValidation).averageMacs())));
+                choice = "most accurate on validation within an average of " + Math.round(targetMacs)
+                        + " MACs (--target-macs)";
             } else {
-                double floor = accuracy[accuracy.length - 1] - DEFAULT_ACCURACY_TOLERANCE;
-                chosen = sweep.stream().filter(o -> o.accuracy() >= floor)
+                double[] valAccuracy = validation.accuracies();
+                double floor = valAccuracy[valAccuracy.length - 1] - DEFAULT_ACCURACY_TOLERANCE;
+                pick = onValidation.stream().filter(o -> o.accuracy() >= floor)
                         .min(Comparator.comparingDouble(BudgetedBatch.Outcome::averageMacs))
-                        .orElseGet(() -> sweep.stream().max(Comparator.comparingDouble(BudgetedBatch.Outcome::accuracy))
-                                .orElseThrow());
-                choice = "cheapest within 0.3 points of the final exit's test accuracy";
+                        .orElseGet(() -> onValidation.stream()
+                                .max(Comparator.comparingDouble(BudgetedBatch.Outcome::accuracy)).orElseThrow());
+                choice = "cheapest on validation within 0.3 points of the final exit's validation accuracy";
             }
+            BudgetedBatch.Outcome chosen = sweep.get(onValidation.indexOf(pick));
             ExitThresholds thresholds = BudgetedBatch.calibrate(valScores, chosen.q(), score);
             return new BudgetedProtocol(score, costs, accuracy, sweep, chosen, choice, thresholds);
         }
