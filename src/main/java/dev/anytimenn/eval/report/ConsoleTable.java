@@ -37,7 +37,7 @@ public final class ConsoleTable {
         return render(EXIT_HEADERS, exitRows(exits));
     }
 
-    /** Renders any table: columns separated by two spaces, every cell right-aligned. */
+    /** Renders any table: columns separated by two spaces, every cell right-aligned, each line ended. */
     public static String render(List<String> headers, List<List<String>> rows) {
         int[] width = new int[headers.size()];
         for (int c = 0; c < width.length; c++) {
@@ -60,9 +60,10 @@ public final class ConsoleTable {
             total += w;
         }
         sb.append("-".repeat(total + 2 * (width.length - 1)));
+        sb.append('\n');
         for (List<String> row : rows) {
-            sb.append('\n');
             appendRow(sb, row, width);
+            sb.append('\n');
         }
         return sb.toString();
     }
