@@ -10,9 +10,8 @@ import dev.anytimenn.data.Normalization;
 import dev.anytimenn.model.AnytimeNetwork;
 import dev.anytimenn.model.ExitCost;
 import dev.anytimenn.model.InputShape;
-import dev.anytimenn.train.Checkpoints;
-import dev.anytimenn.train.RunConfig;
 import dev.anytimenn.train.RunFolder;
+import dev.anytimenn.train.TrainedModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -57,17 +56,8 @@ public final class AnytimePredictor implements AutoCloseable {
 
     /** Opens the model of a run folder (or of the checkpoint file inside one). */
     public static AnytimePredictor open(Path run, Device device) throws IOException {
-        RunFolder folder = RunFolder.of(run);
-        RunConfig config = folder.readConfig();
-        Checkpoints.Contents contents = Checkpoints.read(folder.checkpoint());
-        NDManager manager = NDManager.newBaseManager(device);
-        try {
-            AnytimeNetwork net = Checkpoints.loadNetwork(folder.checkpoint(), contents, config.model(), manager);
-            return new AnytimePredictor(net, contents.state().normalization(), manager, true);
-        } catch (IOException | RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        TrainedModel model = TrainedModel.open(RunFolder.of(run), device);
+        return new AnytimePredictor(model.network(), model.state().normalization(), model.manager(), true);
     }
 
     public AnytimeNetwork network() {

@@ -1,16 +1,15 @@
 package dev.anytimenn.infer;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import dev.anytimenn.data.DataConfig;
 import dev.anytimenn.data.DataFormatException;
 import dev.anytimenn.data.ImageSet;
 import dev.anytimenn.data.MissingDataException;
 import dev.anytimenn.model.AnytimeNetwork;
 import dev.anytimenn.model.ExitCost;
-import dev.anytimenn.train.Checkpoints;
 import dev.anytimenn.train.RunConfig;
 import dev.anytimenn.train.RunFolder;
+import dev.anytimenn.train.TrainedModel;
 import dev.anytimenn.train.TrainingData;
 import dev.anytimenn.train.TrainingRun;
 import java.io.IOException;
@@ -40,18 +39,13 @@ public final class EvaluationProtocols {
     public record BudgetedProtocol(ConfidenceScore score, long[] cumulativeMacs, double[] exitAccuracy,
             List<BudgetedBatch.Outcome> sweep, BudgetedBatch.Outcome chosen, String choice, ExitThresholds thresholds) {}
 
-    /** A run's network and data, loaded once for a protocol. */
-    private record Loaded(RunConfig config, TrainingData data, ImageSet test) {}
-
     public static AnytimeProtocol anytime(RunFolder folder, DataConfig dataOverride, Device device)
             throws IOException, MissingDataException, DataFormatException {
-        RunConfig config = folder.readConfig();
-        Checkpoints.Contents contents = Checkpoints.read(folder.checkpoint());
-        ImageSet test = (dataOverride == null ? config.data() : dataOverride).loadTest();
-        try (NDManager manager = NDManager.newBaseManager(device)) {
-            AnytimeNetwork net = Checkpoints.loadNetwork(folder.checkpoint(), contents, config.model(), manager);
-            ExitOutputs outputs = ExitOutputs.compute(net, manager, test, contents.state().normalization(), BATCH);
-            long[] costs = cumulativeMacs(net);
+        try (TrainedModel model = TrainedModel.open(folder, device)) {
+            ImageSet test = (dataOverride == null ? model.config().data() : dataOverride).loadTest();
+            ExitOutputs outputs = ExitOutputs.compute(model.network(), model.manager(), test,
+                    model.state().normalization(), BATCH);
+            long[] costs = cumulativeMacs(model.network());
             double[] accuracy = outputs.accuracies();
             return new AnytimeProtocol(costs, accuracy,
                     AnytimeCurve.of(costs, accuracy, AnytimeCurve.defaultBudgets(costs)));
@@ -71,16 +65,16 @@ public final class EvaluationProtocols {
             throw new IllegalArgumentException(folder.dir() + ": the run has no validation split (--val-size 0), "
                     + "so there is nothing to calibrate thresholds on");
         }
-        Checkpoints.Contents contents = Checkpoints.read(folder.checkpoint());
         RunConfig dataConfig = dataOverride == null ? config
                 : new RunConfig(config.name(), config.model(), config.training(), dataOverride);
         TrainingData data = TrainingRun.trainingData(dataConfig);
         ImageSet test = dataConfig.data().loadTest();
-        try (NDManager manager = NDManager.newBaseManager(device)) {
-            AnytimeNetwork net = Checkpoints.loadNetwork(folder.checkpoint(), contents, config.model(), manager);
-            ExitOutputs validation = ExitOutputs.compute(net, manager, data.validation(),
-                    contents.state().normalization(), BATCH);
-            ExitOutputs testOutputs = ExitOutputs.compute(net, manager, test, contents.state().normalization(), BATCH);
+        try (TrainedModel model = TrainedModel.open(folder, device)) {
+            AnytimeNetwork net = model.network();
+            ExitOutputs validation = ExitOutputs.compute(net, model.manager(), data.validation(),
+                    model.state().normalization(), BATCH);
+            ExitOutputs testOutputs = ExitOutputs.compute(net, model.manager(), test, model.state().normalization(),
+                    BATCH);
             long[] costs = cumulativeMacs(net);
             double[][] valScores = validation.scores(score);
             List<BudgetedBatch.Outcome> sweep = BudgetedBatch.sweep(valScores, testOutputs.scores(score),

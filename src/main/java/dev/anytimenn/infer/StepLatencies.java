@@ -29,23 +29,21 @@ final class StepLatencies {
 
     /** The QUANTILE of the step's recent latencies in nanoseconds; 0 before any measurement. */
     long estimate(int step) {
-        int n = Math.min(count[step], WINDOW);
-        if (n == 0) {
-            return 0;
-        }
-        long[] sorted = Arrays.copyOf(recent[step], n);
-        Arrays.sort(sorted);
-        return sorted[(int) Math.ceil(QUANTILE * n) - 1];
+        return quantile(step, QUANTILE);
     }
 
     /** Median of the step's recent latencies in nanoseconds; 0 before any measurement. */
     long median(int step) {
+        return quantile(step, 0.5);
+    }
+
+    private long quantile(int step, double q) {
         int n = Math.min(count[step], WINDOW);
         if (n == 0) {
             return 0;
         }
         long[] sorted = Arrays.copyOf(recent[step], n);
         Arrays.sort(sorted);
-        return sorted[(n - 1) / 2];
+        return sorted[Math.max(0, (int) Math.ceil(q * n) - 1)];
     }
 }

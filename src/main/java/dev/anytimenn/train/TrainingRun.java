@@ -97,14 +97,13 @@ public final class TrainingRun {
     /** Evaluates a run's checkpoint on the test set of its data (or of {@code data}, when given). */
     public static RunReport evaluate(RunFolder folder, DataConfig data, Device device)
             throws IOException, MissingDataException, DataFormatException {
-        RunConfig config = folder.readConfig();
-        Checkpoints.Contents checkpoint = Checkpoints.read(folder.checkpoint());
-        ImageSet test = (data == null ? config.data() : data).loadTest();
-        try (NDManager manager = NDManager.newBaseManager(device)) {
-            AnytimeNetwork net = Checkpoints.loadNetwork(folder.checkpoint(), checkpoint, config.model(), manager);
-            CheckpointState state = checkpoint.state();
-            ExitMetrics metrics = ExitEvaluator.evaluate(net, manager, test, state.normalization(), EVAL_BATCH);
-            RunReport report = report(folder, config, net, metrics, state.history(), state.trainingSeconds());
+        try (TrainedModel model = TrainedModel.open(folder, device)) {
+            ImageSet test = (data == null ? model.config().data() : data).loadTest();
+            CheckpointState state = model.state();
+            ExitMetrics metrics = ExitEvaluator.evaluate(model.network(), model.manager(), test,
+                    state.normalization(), EVAL_BATCH);
+            RunReport report = report(folder, model.config(), model.network(), metrics, state.history(),
+                    state.trainingSeconds());
             ReportFiles.writeAll(report, folder.dir());
             return report;
         }

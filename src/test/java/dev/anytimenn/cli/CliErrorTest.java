@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anytimenn.data.FashionMnist;
 import dev.anytimenn.data.SyntheticIdx;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,22 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Bad input ends in one clear line on stderr and a non-zero exit code, never a stack trace. */
 class CliErrorTest {
 
-    private record Outcome(int code, String out, String err) {}
-
-    private static Outcome run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -40,7 +23,7 @@ class CliErrorTest {
         byte[] bytes = Files.readAllBytes(images);
         Files.write(images, java.util.Arrays.copyOf(bytes, bytes.length / 2));
 
-        Outcome o = run("train", "--data", dir.toString(), "--out", temp.resolve("run").toString(), "--epochs", "1");
+        CliRun o = run("train", "--data", dir.toString(), "--out", temp.resolve("run").toString(), "--epochs", "1");
 
         assertThat(o.code()).isEqualTo(1);
         assertThat(o.err().lines()).hasSize(1);
@@ -55,7 +38,7 @@ class CliErrorTest {
         Files.copy(other.resolve(FashionMnist.TRAIN_LABELS + ".gz"), dir.resolve(FashionMnist.TRAIN_LABELS + ".gz"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
-        Outcome o = run("train", "--data", dir.toString(), "--out", temp.resolve("run").toString());
+        CliRun o = run("train", "--data", dir.toString(), "--out", temp.resolve("run").toString());
 
         assertThat(o.code()).isEqualTo(1);
         assertThat(o.err().lines()).hasSize(1);
@@ -64,7 +47,7 @@ class CliErrorTest {
 
     @Test
     void aMissingDataFolderSaysHowToGetTheData(@TempDir Path temp) {
-        Outcome o = run("train", "--data", temp.resolve("nowhere").toString(), "--out", temp.resolve("run").toString());
+        CliRun o = run("train", "--data", temp.resolve("nowhere").toString(), "--out", temp.resolve("run").toString());
         assertThat(o.code()).isEqualTo(1);
         assertThat(o.err().lines()).hasSize(1);
         assertThat(o.err()).contains("nowhere").contains("apt-get install dataset-fashion-mnist");
@@ -72,18 +55,18 @@ class CliErrorTest {
 
     @Test
     void evalOfAFolderThatIsNoRun(@TempDir Path temp) {
-        Outcome o = run("eval", temp.toString());
+        CliRun o = run("eval", temp.toString());
         assertThat(o.code()).isEqualTo(1);
         assertThat(o.err()).isEqualTo("error: " + temp + ": not a run folder (no config.json)" + System.lineSeparator());
     }
 
     @Test
     void badOptionValuesAreUsageErrors(@TempDir Path temp) {
-        Outcome unknown = run("train", "--weighting", "foo", "--out", temp.resolve("r").toString());
+        CliRun unknown = run("train", "--weighting", "foo", "--out", temp.resolve("r").toString());
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.err()).contains("unknown weighting 'foo'").doesNotContain("\tat ");
 
-        Outcome notANumber = run("train", "--epochs", "many");
+        CliRun notANumber = run("train", "--epochs", "many");
         assertThat(notANumber.code()).isEqualTo(2);
         assertThat(notANumber.err()).contains("--epochs");
     }

@@ -18,9 +18,6 @@ import dev.anytimenn.train.TrainingListener;
 import dev.anytimenn.train.TrainingRun;
 import dev.anytimenn.weighting.AdaLossOptions;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
@@ -36,8 +33,6 @@ class PredictAndProtocolsTest {
     static Path run;
     static Path data;
 
-    private record Outcome(int code, String out, String err) {}
-
     @BeforeAll
     static void trainTinyRun() throws Exception {
         data = SyntheticIdx.writeLearnable(temp.resolve("data"), 900, 300, 2);
@@ -49,20 +44,8 @@ class PredictAndProtocolsTest {
                 Device.cpu(), TrainingListener.SILENT);
     }
 
-    private static Outcome run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -73,7 +56,7 @@ class PredictAndProtocolsTest {
         ImageIO.write(image, "png", png.toFile());
         Path idx = data.resolve(FashionMnist.TEST_IMAGES + ".gz");
 
-        Outcome o = run("predict", run.toString(), "--input", png.toString(), "--idx", idx.toString(),
+        CliRun o = run("predict", run.toString(), "--input", png.toString(), "--idx", idx.toString(),
                 "--index", "0", "7", "--json", "--budget-macs", "100000000");
 
         assertThat(o.err()).isEmpty();
@@ -94,7 +77,7 @@ class PredictAndProtocolsTest {
     void badInputsGetOneLineErrors() throws Exception {
         Path text = temp.resolve("notes.png");
         Files.writeString(text, "this is not an image");
-        Outcome notImage = run("predict", run.toString(), "--input", text.toString());
+        CliRun notImage = run("predict", run.toString(), "--input", text.toString());
         assertThat(notImage.code()).isEqualTo(1);
         assertThat(notImage.err()).isEqualTo("error: " + text + ": not a PNG or JPEG image" + System.lineSeparator());
 
@@ -106,25 +89,25 @@ class PredictAndProtocolsTest {
         assertThat(run("predict", run.toString(), "--idx", idx.toString(), "--index", "300").err())
                 .contains(idx.toString()).contains("has 300 images; index 300 is out of range");
 
-        Outcome nothing = run("predict", run.toString());
+        CliRun nothing = run("predict", run.toString());
         assertThat(nothing.code()).isEqualTo(1);
         assertThat(nothing.err()).contains("--input");
 
-        Outcome twoRules = run("predict", run.toString(), "--input", text.toString(), "--budget-macs", "1",
+        CliRun twoRules = run("predict", run.toString(), "--input", text.toString(), "--budget-macs", "1",
                 "--deadline-ms", "1");
         assertThat(twoRules.code()).isEqualTo(2);
     }
 
     @Test
     void protocolsWriteTheirReportsAndStoreThresholdsForPredict() throws Exception {
-        Outcome anytime = run("eval", run.toString(), "--protocol", "anytime");
+        CliRun anytime = run("eval", run.toString(), "--protocol", "anytime");
         assertThat(anytime.code()).as(anytime.err()).isZero();
         for (String ext : new String[] {".json", ".md", ".png", ".svg"}) {
             assertThat(run.resolve("anytime-protocol" + ext)).isNotEmptyFile();
             assertThat(run.resolve("budgeted" + ext)).doesNotExist();
         }
 
-        Outcome budgeted = run("eval", run.toString(), "--protocol", "budgeted", "--score", "margin");
+        CliRun budgeted = run("eval", run.toString(), "--protocol", "budgeted", "--score", "margin");
         assertThat(budgeted.code()).as(budgeted.err()).isZero();
         for (String ext : new String[] {".json", ".md", ".png", ".svg"}) {
             assertThat(run.resolve("budgeted" + ext)).isNotEmptyFile();
@@ -133,11 +116,11 @@ class PredictAndProtocolsTest {
         assertThat(stored.thresholds().exits()).isEqualTo(3);
 
         Path idx = data.resolve(FashionMnist.TEST_IMAGES + ".gz");
-        Outcome predicted = run("predict", run.toString(), "--idx", idx.toString(), "--index", "1", "--calibrated");
+        CliRun predicted = run("predict", run.toString(), "--idx", idx.toString(), "--index", "1", "--calibrated");
         assertThat(predicted.code()).as(predicted.err()).isZero();
         assertThat(predicted.out()).contains("[1]");
 
-        Outcome unreachable = run("eval", run.toString(), "--protocol", "budgeted", "--target-macs", "1");
+        CliRun unreachable = run("eval", run.toString(), "--protocol", "budgeted", "--target-macs", "1");
         assertThat(unreachable.code()).isEqualTo(1);
         assertThat(unreachable.err()).contains("no threshold setting reaches an average of 1 MACs");
     }
