@@ -107,7 +107,8 @@ public class InferenceBench {
 
     /** Batch-1 latency of one ordinary forward of the whole network (all heads, no stepping). */
     private static Map<String, Object> wholeNetwork(AnytimePredictor predictor, ImageSet test, int size, int runs) {
-        float[] lookup = predictor.normalization().lookupTable();
+        float[][] lookup = predictor.normalization().lookupTables();
+        int plane = predictor.inputShape().height() * predictor.inputShape().width();
         double[] ms = new double[runs];
         NDManager manager = NDManager.newBaseManager();
         try (manager) {
@@ -116,7 +117,7 @@ public class InferenceBench {
                 byte[] pixels = image(test, Math.max(i, 0), size);
                 float[] input = new float[size];
                 for (int p = 0; p < size; p++) {
-                    input[p] = lookup[pixels[p] & 0xff];
+                    input[p] = lookup[p / plane][pixels[p] & 0xff];
                 }
                 long start = System.nanoTime();
                 try (NDManager scope = manager.newSubManager()) {

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Train the default anytime ResNet with AdaLoss on Fashion-MNIST (installing the data set "
@@ -26,15 +24,12 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     TrainOptions options;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
         common.apply();
         // Within the demo's 7 epochs random crops slow fitting more than they help: measured 91.64 %
         // without and 90.75 % with 2 px crops at 5 epochs (bench/RESULTS.md). Longer runs want them.
-        if (!spec.commandLine().getParseResult().hasMatchedOption("--crop-padding")) {
+        if (options.cropPadding == null) {
             options.cropPadding = 0;
         }
         if (options.data == null) {

@@ -48,8 +48,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         common.apply();
         RunFolder folder = RunFolder.of(run);
-        DataConfig dataConfig = data == null ? null
-                : new DataConfig(folder.readConfig().data().dataset(), data.toString());
+        DataConfig dataConfig = data == null ? null : folder.readConfig().data().withDir(data.toString());
         switch (protocol) {
             case "exits" -> {
                 RunReport report = TrainingRun.evaluate(folder, dataConfig, common.device());

@@ -1,6 +1,8 @@
 package dev.anytimenn.cli;
 
+import dev.anytimenn.data.Augmentation;
 import dev.anytimenn.data.DataConfig;
+import dev.anytimenn.data.ImageSet;
 import dev.anytimenn.model.InputShape;
 import dev.anytimenn.model.ModelConfig;
 import dev.anytimenn.train.RunConfig;
@@ -19,13 +21,15 @@ final class TrainOptions {
     @Option(names = "--name", description = "Run name, part of the run folder's name (default: ${DEFAULT-VALUE}).")
     String name = "resann-adaloss";
 
-    @Option(names = "--arch", description = "Architecture (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arch", description = "Architecture: resann, densann or msdnet (default: ${DEFAULT-VALUE}).")
     String arch = "resann";
 
-    @Option(names = "--n", description = "Units per stage (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--n", description = "Units per stage: residual units (resann), dense layers per block (densann), "
+            + "layers per block (msdnet) (default: ${DEFAULT-VALUE}).")
     int n = 2;
 
-    @Option(names = "--c", description = "Base width in channels (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--c", description = "Width: base channels (resann), growth rate (densann, msdnet) "
+            + "(default: ${DEFAULT-VALUE}).")
     int c = 16;
 
     @Option(names = "--s", description = "Head stride: a head after every s-th unit from the end (default: ${DEFAULT-VALUE}).")
@@ -80,17 +84,27 @@ final class TrainOptions {
     @Option(names = "--train-limit", paramLabel = "N", description = "Train on the first N training images only (0: all).")
     int trainLimit = 0;
 
-    @Option(names = "--crop-padding", description = "Random-crop zero padding in pixels (default: ${DEFAULT-VALUE}).")
-    int cropPadding = 2;
+    @Option(names = "--crop-padding", description = "Random-crop zero padding in pixels (default: the data set's: "
+            + "2 for fashion-mnist and mnist, 4 for cifar, 0 for folder).")
+    Integer cropPadding;
 
-    @Option(names = "--flip", description = "Random horizontal flips.")
-    boolean flip;
+    @Option(names = "--flip", negatable = true, description = "Random horizontal flips (default: the data set's: "
+            + "on for cifar and folder, off for fashion-mnist and mnist).")
+    Boolean flip;
 
-    @Option(names = "--dataset", description = "Data set: fashion-mnist or mnist (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dataset", description = "Data set: fashion-mnist, mnist, cifar10, cifar100 or folder "
+            + "(default: ${DEFAULT-VALUE}). Input shape and classes come from the data.")
     String dataset = "fashion-mnist";
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Folder with the IDX files (default: /usr/share/datasets/fashion-mnist).")
+    @Option(names = "--data", paramLabel = "DIR", description = "Folder with the data set's files (default for "
+            + "fashion-mnist: /usr/share/datasets/fashion-mnist; required for the others).")
     Path data;
+
+    @Option(names = "--label", description = "cifar100 labels: fine (100 classes) or coarse (20) (default: ${DEFAULT-VALUE}).")
+    String label = "fine";
+
+    @Option(names = "--image-size", paramLabel = "PX", description = "folder: images are resized to PX x PX (default: 32).")
+    int imageSize = 0;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder to write (default: runs/<timestamp>-<name>).")
     Path out;
@@ -98,13 +112,17 @@ final class TrainOptions {
     @Option(names = "--runs-dir", paramLabel = "DIR", description = "Where new run folders go (default: ${DEFAULT-VALUE}).")
     Path runsDir = Path.of("runs");
 
-    RunConfig runConfig() {
-        DataConfig dataConfig = new DataConfig(dataset, data == null ? null : data.toString());
-        // Fashion-MNIST and MNIST: 28x28 grey images of 10 classes
-        ModelConfig model = new ModelConfig(arch, n, c, s, 10, new InputShape(1, 28, 28));
+    /** The run these options describe; reads the test images for the input shape and class count. */
+    RunConfig runConfig() throws Exception {
+        DataConfig dataConfig = new DataConfig(dataset, data == null ? null : data.toString(), label, imageSize, seed);
+        ImageSet test = dataConfig.loadTest();
+        ModelConfig model = new ModelConfig(arch, n, c, s, test.classes(),
+                new InputShape(test.channels(), test.height(), test.width()));
+        Augmentation augmentation = dataConfig.defaultAugmentation();
         AdaLossOptions ada = new AdaLossOptions(adaMu, adaGamma, adaUpdateEvery, adaFinalBonus);
         TrainConfig training = new TrainConfig(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule,
-                warmup, seed, valSize, trainLimit, cropPadding, flip, weighting, ada);
+                warmup, seed, valSize, trainLimit, cropPadding == null ? augmentation.padding() : cropPadding,
+                flip == null ? augmentation.flip() : flip, weighting, ada);
         return new RunConfig(name, model, training, dataConfig);
     }
 }

@@ -29,7 +29,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     private static final long JOIN_MILLIS = 5_000;
 
     private final ImageSet set;
-    private final float[] lut;
+    private final float[][] luts;
     private final int batchSize;
     private final Augmentation augmentation;
     private final long seed;
@@ -56,7 +56,8 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         }
         this.set = Objects.requireNonNull(set, "set");
-        this.lut = norm.lookupTable();
+        norm.requireChannels(set.channels());
+        this.luts = norm.lookupTables();
         this.batchSize = batchSize;
         this.augmentation = Objects.requireNonNull(aug, "aug");
         this.seed = seed;
@@ -182,6 +183,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         int start = b * batchSize;
         int n = Math.min(batchSize, order.length - start);
         int px = set.imageSize();
+        int plane = set.height() * set.width();
         byte[] pixels = set.pixels();
         float[] images = new float[n * px];
         int[] labels = new int[n];
@@ -194,11 +196,14 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
             int idx = order[start + i];
             labels[i] = set.labels()[idx];
             if (rng == null) {
-                for (int k = 0, s = idx * px, d = i * px; k < px; k++) {
-                    images[d + k] = lut[pixels[s + k] & 0xFF];
+                for (int c = 0, s = idx * px, d = i * px; c < luts.length; c++, s += plane, d += plane) {
+                    float[] lut = luts[c];
+                    for (int k = 0; k < plane; k++) {
+                        images[d + k] = lut[pixels[s + k] & 0xFF];
+                    }
                 }
             } else {
-                augmentation.apply(pixels, idx * px, set.channels(), set.height(), set.width(), lut, rng,
+                augmentation.apply(pixels, idx * px, set.channels(), set.height(), set.width(), luts, rng,
                         images, i * px);
             }
         }

@@ -28,8 +28,9 @@ public final class ImageFiles {
         BufferedImage image;
         try {
             image = ImageIO.read(file.toFile());
-        } catch (IOException e) {
-            throw new DataFormatException(file, "unreadable image (" + e.getMessage() + ")");
+        } catch (IOException | RuntimeException e) {
+            // Some ImageIO decoders fail on corrupt data with runtime exceptions instead of IIOException.
+            throw new DataFormatException(file, "unreadable image (" + e.getMessage() + ")", e);
         }
         if (image == null) {
             throw new DataFormatException(file, "not a PNG or JPEG image");

@@ -20,7 +20,16 @@ public class MissingDataException extends Exception {
      * @param folderMissing whether {@code dir} itself does not exist (then every file is missing)
      */
     public MissingDataException(Path dir, List<String> missingFiles, boolean folderMissing) {
-        super(message(dir, missingFiles, folderMissing));
+        this(dir, missingFiles, message(dir, missingFiles, folderMissing));
+    }
+
+    /**
+     * For data sets other than Fashion-MNIST, which explain themselves.
+     *
+     * @param message one line naming the folder, the missing files and how to get them
+     */
+    public MissingDataException(Path dir, List<String> missingFiles, String message) {
+        super(message);
         this.dir = dir;
         this.missingFiles = List.copyOf(missingFiles);
     }

@@ -35,7 +35,7 @@ public final class AnytimePredictor implements AutoCloseable {
     private final ParameterStore parameterStore;
     private final List<ExitCost> exits;
     private final long[] stepMacs;
-    private final float[] pixelLookup;
+    private final float[][] pixelLookup;
     private final StepLatencies latencies;
 
     public AnytimePredictor(AnytimeNetwork net, Normalization normalization, NDManager manager) {
@@ -50,7 +50,8 @@ public final class AnytimePredictor implements AutoCloseable {
         this.parameterStore = new ParameterStore(manager, false);
         this.exits = net.exitCosts();
         this.stepMacs = net.stepMacs();
-        this.pixelLookup = normalization.lookupTable();
+        normalization.requireChannels(net.config().input().channels());
+        this.pixelLookup = normalization.lookupTables();
         this.latencies = new StepLatencies(net.unitCount());
     }
 
@@ -218,6 +219,7 @@ public final class AnytimePredictor implements AutoCloseable {
 
     private float[] toInput(List<byte[]> images) {
         int size = inputSize();
+        int plane = inputShape().height() * inputShape().width();
         float[] input = new float[images.size() * size];
         for (int i = 0; i < images.size(); i++) {
             byte[] pixels = images.get(i);
@@ -225,8 +227,9 @@ public final class AnytimePredictor implements AutoCloseable {
                 throw new IllegalArgumentException("image " + i + " has " + pixels.length + " pixels, the model takes "
                         + inputShape() + " = " + size);
             }
+            // C x H x W: each channel plane has its own table
             for (int p = 0; p < size; p++) {
-                input[i * size + p] = pixelLookup[pixels[p] & 0xff];
+                input[i * size + p] = pixelLookup[p / plane][pixels[p] & 0xff];
             }
         }
         return input;

@@ -15,6 +15,8 @@ public final class Architectures {
 
     static {
         register("resann", ResAnn::build);
+        register("densann", DenseAnn::build);
+        register("msdnet", MsdNetAnn::build);
     }
 
     private Architectures() {}

@@ -61,13 +61,23 @@ class CliErrorTest {
     }
 
     @Test
-    void badOptionValuesAreUsageErrors(@TempDir Path temp) {
-        CliRun unknown = run("train", "--weighting", "foo", "--out", temp.resolve("r").toString());
+    void badOptionValuesAreUsageErrors(@TempDir Path temp) throws Exception {
+        Path dir = SyntheticIdx.writeLearnable(temp.resolve("data"), 200, 50, 1);
+        CliRun unknown = run("train", "--weighting", "foo", "--data", dir.toString(), "--out",
+                temp.resolve("r").toString());
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.err()).contains("unknown weighting 'foo'").doesNotContain("\tat ");
 
         CliRun notANumber = run("train", "--epochs", "many");
         assertThat(notANumber.code()).isEqualTo(2);
         assertThat(notANumber.err()).contains("--epochs");
+
+        CliRun badDataset = run("train", "--dataset", "imagenet", "--out", temp.resolve("r2").toString());
+        assertThat(badDataset.code()).isEqualTo(1);
+        assertThat(badDataset.err()).contains("unknown dataset 'imagenet'").contains("cifar10");
+
+        CliRun noFolder = run("train", "--dataset", "cifar10", "--out", temp.resolve("r3").toString());
+        assertThat(noFolder.code()).isEqualTo(1);
+        assertThat(noFolder.err().lines()).hasSize(1);
     }
 }

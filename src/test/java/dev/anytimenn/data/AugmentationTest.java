@@ -3,16 +3,18 @@ package dev.anytimenn.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class AugmentationTest {
 
     /** Identity lookup offset by 1000, so padding (raw 0 -> 1000) is distinguishable from pixels 1..16. */
-    private static final float[] LUT = new float[256];
+    private static final float[][] LUT = new float[2][256];
 
     static {
         for (int i = 0; i < 256; i++) {
-            LUT[i] = 1000 + i;
+            LUT[0][i] = 1000 + i;
+            LUT[1][i] = 1000 + i;
         }
     }
 
@@ -88,6 +90,21 @@ class AugmentationTest {
             out[i] -= 1000;
         }
         assertThat(out).containsExactly(0, 0, 2, 1, 0, 0, 6, 5);
+    }
+
+    /** Padding is raw black, so after normalisation it takes each channel's own value for 0. */
+    @Test
+    void paddingIsEachChannelsNormalisedZero() {
+        Normalization norm = new Normalization(new float[] {0.5f, 0.25f, 0f}, new float[] {0.5f, 0.25f, 1f});
+        byte[] img = new byte[3 * 4]; // 3 channels of 2x2, all 255
+        Arrays.fill(img, (byte) 255);
+        float[] out = new float[12];
+        Augmentation.render(img, 0, 3, 2, 2, norm.lookupTables(), 1, 0, 0, false, out, 0);
+        // shifted down-right by 1: only the bottom-right pixel of each channel is image, the rest padding
+        assertThat(out).containsExactly(
+                -1, -1, -1, 1,
+                -1, -1, -1, 3,
+                0, 0, 0, 1);
     }
 
     @Test

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class BatchLoaderTest {
 
-    private static final Normalization NORM = new Normalization(0.25f, 0.5f);
+    private static final Normalization NORM = Normalization.singleChannel(0.25f, 0.5f);
 
     /** n random single-channel images whose label is their index, so batches reveal the order. */
     private static ImageSet indexed(int n, int side) {
@@ -124,7 +124,7 @@ class BatchLoaderTest {
             for (int i = 0; i < b.size(); i++) {
                 int src = b.labels()[i] * 16;
                 for (int k = 0; k < 16; k++) {
-                    assertThat(b.images()[i * 16 + k]).isEqualTo(NORM.apply(set.pixels()[src + k]));
+                    assertThat(b.images()[i * 16 + k]).isEqualTo(NORM.apply(0, set.pixels()[src + k]));
                 }
             }
         }
@@ -144,7 +144,7 @@ class BatchLoaderTest {
         int side = 6;
         int px = side * side;
         ImageSet set = indexed(1000, side);
-        float[] lut = NORM.lookupTable();
+        float[][] lut = NORM.lookupTables();
         List<Batch> batches = all(new BatchLoader(set, NORM, 64, new Augmentation(2, true), true, false, 5, 0));
         Set<String> combos = new HashSet<>();
         int mirrored = 0;
@@ -220,6 +220,60 @@ class BatchLoaderTest {
                 .hasCauseInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(loader::next).hasMessageContaining("boom in batch 2"); // sticky, never hangs
         assertThat(loader.worker().isAlive()).isFalse();
+    }
+
+    /** Three 3x2x2 images; each channel plane is normalised with its own mean and std. */
+    @Test
+    void colourImagesAreNormalisedPerChannel() {
+        Normalization norm = new Normalization(new float[] {0.5f, 0.25f, 0f}, new float[] {0.5f, 0.25f, 1f});
+        Random r = new Random(7);
+        byte[] p = new byte[3 * 12];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (byte) r.nextInt(256);
+        }
+        ImageSet set = new ImageSet(p, new int[] {0, 1, 2}, 3, 2, 2, 3);
+        List<Batch> batches = all(new BatchLoader(set, norm, 2, Augmentation.NONE, true, false, 3, 0));
+        assertThat(labels(batches)).containsExactlyInAnyOrder(0, 1, 2);
+        for (Batch b : batches) {
+            assertThat(b.channels()).isEqualTo(3);
+            for (int i = 0; i < b.size(); i++) {
+                float[] want = new float[12];
+                for (int k = 0; k < 12; k++) {
+                    int raw = p[b.labels()[i] * 12 + k] & 0xFF;
+                    want[k] = ((raw / 255f) - norm.mean()[k / 4]) / norm.std()[k / 4];
+                }
+                assertThat(Arrays.copyOfRange(b.images(), i * 12, (i + 1) * 12)).containsExactly(want);
+            }
+        }
+    }
+
+    /** With padding far larger than the image, a crop is often pure padding: each channel's normalised 0. */
+    @Test
+    void colourPaddingIsPerChannel() {
+        Normalization norm = new Normalization(new float[] {0.5f, 0.25f, 0f}, new float[] {0.5f, 0.25f, 1f});
+        byte[] p = new byte[3 * 4 * 50];
+        Arrays.fill(p, (byte) 255); // never 0, so every raw-0 value is padding
+        ImageSet set = new ImageSet(p, new int[50], 3, 2, 2, 1);
+        int padded = 0;
+        for (Batch b : all(new BatchLoader(set, norm, 10, new Augmentation(8, false), true, false, 1, 0))) {
+            for (int i = 0; i < b.size() * 12; i++) {
+                float v = b.images()[i];
+                int c = (i % 12) / 4;
+                float pad = new float[] {-1f, -1f, 0f}[c];
+                float pixel = new float[] {1f, 3f, 1f}[c];
+                assertThat(v).isIn(pad, pixel);
+                padded += v == pad ? 1 : 0;
+            }
+        }
+        assertThat(padded).isPositive();
+    }
+
+    @Test
+    void channelCountOfTheNormalisationMustMatch() {
+        ImageSet colour = new ImageSet(new byte[12], new int[1], 3, 2, 2, 1);
+        assertThatThrownBy(() -> new BatchLoader(colour, NORM, 1, Augmentation.NONE, false, false, 1, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 channel(s) but the images have 3");
     }
 
     @Test

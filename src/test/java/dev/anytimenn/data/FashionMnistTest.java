@@ -106,7 +106,8 @@ class FashionMnistTest {
         assertThat(perClass).containsOnly(6_000);
         // Widely published Fashion-MNIST training statistics.
         Normalization n = Normalization.fit(train);
-        assertThat(n.mean()).isCloseTo(0.2860f, within(1e-4f));
-        assertThat(n.std()).isCloseTo(0.3530f, within(1e-4f));
+        assertThat(n.channels()).isEqualTo(1);
+        assertThat(n.mean()[0]).isCloseTo(0.2860f, within(1e-4f));
+        assertThat(n.std()[0]).isCloseTo(0.3530f, within(1e-4f));
     }
 }

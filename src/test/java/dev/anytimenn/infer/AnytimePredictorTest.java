@@ -76,7 +76,7 @@ class AnytimePredictorTest {
 
     /** Softmax of every exit of the full forward, for one image: what each exit would answer. */
     private static float[][] exitProbabilities(byte[] pixels) {
-        float[] lookup = norm.lookupTable();
+        float[] lookup = norm.lookupTables()[0]; // one grey channel
         float[] input = new float[pixels.length];
         for (int p = 0; p < input.length; p++) {
             input[p] = lookup[pixels[p] & 0xff];

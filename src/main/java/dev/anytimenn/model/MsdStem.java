@@ -1,0 +1,78 @@
+package dev.anytimenn.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * MSDNet's first layer: a 3x3 conv from the image to the finest scale, then each coarser scale by a
+ * BN-ReLU-conv3x3 of stride 2 from the one before. Returns one feature map per scale, finest first.
+ */
+public final class MsdStem extends AbstractBlock implements MacCounted {
+
+    private final int units;
+    private final Conv2d first;
+    private final List<PreActConv> down = new ArrayList<>();
+
+    /** @param units channel units: scale w gets {@code units * MsdNetAnn.SCALE_WIDTH[w]} channels */
+    public MsdStem(int units) {
+        this.units = units;
+        // no BN-ReLU before the first conv: the image is already normalised, as in ConvStem
+        first = addChildBlock("conv", Layers.conv(units * MsdNetAnn.SCALE_WIDTH[0], 3, 1));
+        for (int w = 1; w < MsdNetAnn.SCALES; w++) {
+            down.add(addChildBlock("down" + w, new PreActConv(units * MsdNetAnn.SCALE_WIDTH[w], 3, 2)));
+        }
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList scales = new NDList(MsdNetAnn.SCALES);
+        NDArray x = first.forward(ps, inputs, training).singletonOrThrow();
+        scales.add(x);
+        for (PreActConv conv : down) {
+            x = conv.forward(ps, new NDList(x), training).singletonOrThrow();
+            scales.add(x);
+        }
+        return scales;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape[] scales = new Shape[MsdNetAnn.SCALES];
+        Shape in = inputShapes[0];
+        scales[0] = new Shape(in.get(0), units * MsdNetAnn.SCALE_WIDTH[0], in.get(2), in.get(3));
+        for (int w = 1; w < MsdNetAnn.SCALES; w++) {
+            scales[w] = down.get(w - 1).getOutputShapes(new Shape[] {scales[w - 1]})[0];
+        }
+        return scales;
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        first.initialize(manager, dataType, inputShapes);
+        Shape[] scales = getOutputShapes(inputShapes);
+        for (int w = 1; w < MsdNetAnn.SCALES; w++) {
+            down.get(w - 1).initialize(manager, dataType, scales[w - 1]);
+        }
+    }
+
+    @Override
+    public long macs(Shape[] inputShapes) {
+        Shape[] scales = getOutputShapes(inputShapes);
+        long macs = Macs.conv((int) inputShapes[0].get(1), (int) scales[0].get(1), 3, scales[0].get(2),
+                scales[0].get(3));
+        for (int w = 1; w < MsdNetAnn.SCALES; w++) {
+            macs += down.get(w - 1).macs(new Shape[] {scales[w - 1]});
+        }
+        return macs;
+    }
+}
