@@ -6,9 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -25,19 +22,13 @@ final class Transition extends AbstractBlock implements MacCounted {
     private static final Shape POOL = new Shape(2, 2);
     private static final Shape NO_PADDING = new Shape(0, 0);
 
-    private final int inChannels;
-    private final int outChannels;
-    private final BatchNorm bn;
-    private final Conv2d conv;
+    private final PreActConv compress;
 
     Transition(int inChannels) {
         if (inChannels < 2) {
             throw new IllegalArgumentException("a transition needs at least 2 channels to halve, got " + inChannels);
         }
-        this.inChannels = inChannels;
-        this.outChannels = outChannels(inChannels);
-        bn = addChildBlock("bn", Layers.batchNorm());
-        conv = addChildBlock("conv", Layers.conv(outChannels, 1, 1));
+        compress = addChildBlock("compress", new PreActConv(outChannels(inChannels), 1, 1));
     }
 
     /** Channels after compression 0.5. */
@@ -48,28 +39,25 @@ final class Transition extends AbstractBlock implements MacCounted {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray h = Activation.relu(bn.forward(ps, inputs, training).singletonOrThrow());
-        h = conv.forward(ps, new NDList(h), training).singletonOrThrow();
+        NDArray h = compress.forward(ps, inputs, training).singletonOrThrow();
         return new NDList(Pool.avgPool2d(h, POOL, POOL, NO_PADDING, false, false));
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape in = inputShapes[0];
-        int h = Macs.convOutput((int) in.get(2), 2, 2, 0);
-        int w = Macs.convOutput((int) in.get(3), 2, 2, 0);
-        return new Shape[] {new Shape(in.get(0), outChannels, h, w)};
+        Shape compressed = compress.getOutputShapes(inputShapes)[0];
+        int h = Macs.convOutput((int) compressed.get(2), 2, 2, 0);
+        int w = Macs.convOutput((int) compressed.get(3), 2, 2, 0);
+        return new Shape[] {new Shape(compressed.get(0), compressed.get(1), h, w)};
     }
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        bn.initialize(manager, dataType, inputShapes);
-        conv.initialize(manager, dataType, inputShapes);
+        compress.initialize(manager, dataType, inputShapes);
     }
 
     @Override
     public long macs(Shape[] inputShapes) {
-        Shape in = inputShapes[0];
-        return Macs.conv(inChannels, outChannels, 1, in.get(2), in.get(3));
+        return compress.macs(inputShapes);
     }
 }

@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AnytimeNetworkTest {
@@ -37,24 +36,11 @@ class AnytimeNetworkTest {
     void stepwiseRunGivesTheSameLogitsAsTheFullForward() {
         try (NDManager manager = NDManager.newBaseManager()) {
             AnytimeNetwork net = ModelTestSupport.seeded(ModelTestSupport.resann(2, 8, 1), manager, 2);
-            ParameterStore ps = new ParameterStore(manager, false);
-            NDArray x = manager.randomNormal(new Shape(4, 1, 28, 28));
-            NDList full = net.forward(ps, new NDList(x), false);
-
-            AnytimeNetwork.Stepper stepper = net.stepper(ps, x);
-            List<NDArray> stepwise = new ArrayList<>();
-            while (stepper.hasNext()) {
-                int expectedHead = stepper.headAfterNext();
-                Optional<NDArray> logits = stepper.next();
-                assertThat(logits.isPresent()).isEqualTo(expectedHead >= 0);
-                logits.ifPresent(stepwise::add);
-            }
-            assertThat(stepper.unitsRun()).isEqualTo(6);
-            assertThat(stepwise).hasSize(full.size());
-            for (int k = 0; k < full.size(); k++) {
-                assertThat(stepwise.get(k).toFloatArray()).containsExactly(full.get(k).toFloatArray());
-            }
-            assertThatThrownBy(stepper::next).isInstanceOf(IllegalStateException.class);
+            ModelTestSupport.assertStepwiseMatchesFullForward(net, manager, 4);
+            // with headless units (s = 2) and a cut inside a stage
+            AnytimeNetwork strided = ModelTestSupport.seeded(ModelTestSupport.resann(2, 8, 2), manager, 5);
+            ModelTestSupport.assertStepwiseMatchesFullForward(strided, manager, 3);
+            ModelTestSupport.assertKeptRowsMatch(strided, manager, 6, new long[] {0, 2, 5}, 3);
         }
     }
 

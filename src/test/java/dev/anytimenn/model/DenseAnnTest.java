@@ -1,13 +1,11 @@
 package dev.anytimenn.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
@@ -24,7 +22,6 @@ import dev.anytimenn.weighting.ConstWeighting;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -162,19 +159,7 @@ class DenseAnnTest {
     void stepwiseRunGivesTheSameLogitsAsTheFullForward() {
         try (NDManager manager = NDManager.newBaseManager()) {
             AnytimeNetwork net = ModelTestSupport.seeded(mnistSized(2, 4, 1), manager, 2);
-            ParameterStore ps = new ParameterStore(manager, false);
-            NDArray x = manager.randomNormal(new Shape(4, 1, 28, 28));
-            NDList full = net.forward(ps, new NDList(x), false);
-
-            AnytimeNetwork.Stepper stepper = net.stepper(ps, x);
-            List<NDArray> stepwise = new ArrayList<>();
-            while (stepper.hasNext()) {
-                stepper.next().ifPresent(stepwise::add);
-            }
-            assertThat(stepwise).hasSize(6);
-            for (int k = 0; k < full.size(); k++) {
-                assertThat(stepwise.get(k).toFloatArray()).containsExactly(full.get(k).toFloatArray());
-            }
+            ModelTestSupport.assertStepwiseMatchesFullForward(net, manager, 4);
         }
     }
 
@@ -182,26 +167,8 @@ class DenseAnnTest {
     void keptRowsContinueAsABatchOfOnlyThoseRows() {
         try (NDManager manager = NDManager.newBaseManager()) {
             AnytimeNetwork net = ModelTestSupport.seeded(mnistSized(2, 4, 1), manager, 3);
-            ParameterStore ps = new ParameterStore(manager, false);
-            NDArray x = manager.randomNormal(new Shape(5, 1, 28, 28));
-            long[] rows = {0, 3, 4};
-            NDList alone = net.forward(ps, new NDList(x.get(new NDIndex("{}", manager.create(rows)))), false);
-
             // cut after unit 2, before the first transition, so the kept rows go through both
-            AnytimeNetwork.Stepper stepper = net.stepper(ps, x);
-            stepper.next();
-            stepper.next();
-            stepper.keepRows(rows);
-            for (int k = 2; stepper.hasNext(); k++) {
-                Optional<NDArray> logits = stepper.next();
-                assertThat(logits).isPresent();
-                assertThat(logits.get().getShape()).isEqualTo(new Shape(3, 10));
-                float[] got = logits.get().toFloatArray();
-                float[] want = alone.get(k).toFloatArray();
-                for (int i = 0; i < want.length; i++) {
-                    assertThat(got[i]).isCloseTo(want[i], within(1e-5f));
-                }
-            }
+            ModelTestSupport.assertKeptRowsMatch(net, manager, 5, new long[] {0, 3, 4}, 2);
         }
     }
 

@@ -1,13 +1,11 @@
 package dev.anytimenn.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
@@ -23,10 +21,8 @@ import dev.anytimenn.train.TrainingListener;
 import dev.anytimenn.train.TrainingRun;
 import dev.anytimenn.weighting.ConstWeighting;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -191,18 +187,7 @@ class MsdNetAnnTest {
     void stepwiseRunGivesTheFullForwardsLogits() {
         try (NDManager manager = NDManager.newBaseManager()) {
             AnytimeNetwork net = ModelTestSupport.seeded(msdnet(2, 2, 1), manager, 3);
-            ParameterStore ps = new ParameterStore(manager, false);
-            NDArray x = manager.randomNormal(new Shape(4, 1, 28, 28));
-            NDList full = net.forward(ps, new NDList(x), false);
-            AnytimeNetwork.Stepper stepper = net.stepper(ps, x);
-            List<NDArray> stepwise = new ArrayList<>();
-            while (stepper.hasNext()) {
-                stepper.next().ifPresent(stepwise::add);
-            }
-            assertThat(stepwise).hasSize(6).hasSize(full.size());
-            for (int k = 0; k < full.size(); k++) {
-                assertThat(stepwise.get(k).toFloatArray()).containsExactly(full.get(k).toFloatArray());
-            }
+            ModelTestSupport.assertStepwiseMatchesFullForward(net, manager, 4);
         }
     }
 
@@ -210,29 +195,8 @@ class MsdNetAnnTest {
     void keptRowsContinueAsABatchOfOnlyThoseRows() {
         try (NDManager manager = NDManager.newBaseManager()) {
             AnytimeNetwork net = ModelTestSupport.seeded(msdnet(2, 2, 1), manager, 4);
-            ParameterStore ps = new ParameterStore(manager, false);
-            NDArray x = manager.randomNormal(new Shape(5, 1, 28, 28));
-            long[] rows = {1, 4};
             // cut after layer 2, so the kept state still holds all three scales
-            AnytimeNetwork.Stepper stepper = net.stepper(ps, x);
-            stepper.next();
-            stepper.next();
-            stepper.keepRows(rows);
-            List<NDArray> continued = new ArrayList<>();
-            while (stepper.hasNext()) {
-                Optional<NDArray> logits = stepper.next();
-                logits.ifPresent(continued::add);
-            }
-            NDList alone = net.forward(ps, new NDList(x.get(new NDIndex("{}", manager.create(rows)))), false);
-            assertThat(continued).hasSize(4);
-            for (int k = 0; k < continued.size(); k++) {
-                assertThat(continued.get(k).getShape()).isEqualTo(new Shape(2, 10));
-                float[] expected = alone.get(k + 2).toFloatArray();
-                float[] actual = continued.get(k).toFloatArray();
-                for (int i = 0; i < expected.length; i++) {
-                    assertThat(actual[i]).isCloseTo(expected[i], within(1e-5f));
-                }
-            }
+            ModelTestSupport.assertKeptRowsMatch(net, manager, 5, new long[] {1, 4}, 2);
         }
     }
 
