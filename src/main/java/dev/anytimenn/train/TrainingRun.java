@@ -27,6 +27,7 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A whole run as a user starts it: load the data, build or restore the network, train with
@@ -109,12 +110,18 @@ public final class TrainingRun {
         }
     }
 
-    /** Train/validation split, the optional limit, and the normalisation fitted on what is trained on. */
+    /**
+     * Train/validation split (the data set's own validation part, else the last {@code valSize}
+     * training images), the optional limit, and the normalisation fitted on what is trained on.
+     */
     public static TrainingData trainingData(RunConfig config)
             throws IOException, MissingDataException, DataFormatException {
         TrainConfig training = config.training();
         ImageSet all = config.data().loadTrain();
-        Split split = Split.holdOutLast(all, training.valSize());
+        // an image folder with its own val/ part validates on it; otherwise the last images are held out
+        Optional<ImageSet> ownValidation = config.data().loadValidation();
+        Split split = ownValidation.isPresent() ? new Split(all, ownValidation.get())
+                : Split.holdOutLast(all, training.valSize());
         ImageSet train = split.train();
         if (training.trainLimit() > 0 && training.trainLimit() < train.size()) {
             train = train.slice(0, training.trainLimit());

@@ -99,4 +99,28 @@ class DatasetsAndArchitecturesTest {
         assertThat(config.at("/model/input/width").asInt()).isEqualTo(24);
         assertThat(config.at("/training/flip").asBoolean()).isFalse();
     }
+
+    @Test
+    void anImageFolderWithItsOwnValidationPartValidatesOnIt(@TempDir Path root) throws Exception {
+        int[] counts = {6, 3, 2}; // train, val, test images per class
+        String[] parts = {"train", "val", "test"};
+        for (int p = 0; p < parts.length; p++) {
+            for (String name : new String[] {"circle", "square"}) {
+                Path dir = Files.createDirectories(root.resolve(parts[p]).resolve(name));
+                for (int i = 0; i < counts[p]; i++) {
+                    Files.copy(folder.resolve(name).resolve(i + ".png"), dir.resolve(i + ".png"));
+                }
+            }
+        }
+        var data = new dev.anytimenn.data.DataConfig("folder", root.toString(), "fine", 16, 1);
+        var training = new dev.anytimenn.train.TrainConfig(1, 4, 0.1, 0.9, false, 0, "cosine", 0, 1, 5, 0, 0, false,
+                "const", null);
+        var model = new dev.anytimenn.model.ModelConfig("resann", 1, 4, 1, 2,
+                new dev.anytimenn.model.InputShape(3, 16, 16));
+        var split = dev.anytimenn.train.TrainingRun.trainingData(
+                new dev.anytimenn.train.RunConfig("val", model, training, data));
+        // --val-size 5 is ignored: the val/ folder is the validation set, and nothing is held out of train/
+        assertThat(split.train().size()).isEqualTo(12);
+        assertThat(split.validation().size()).isEqualTo(6);
+    }
 }
