@@ -29,6 +29,7 @@ public final class DenseAnn {
                 channels = layer.outChannels();
             }
         }
+        units = config.truncate(units);
         int[] after = HeadPlacement.unitsWithHeads(units.size(), config.s());
         List<Block> heads = new ArrayList<>();
         for (int k = 0; k < after.length; k++) {

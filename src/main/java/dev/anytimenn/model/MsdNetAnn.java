@@ -62,6 +62,7 @@ public final class MsdNetAnn {
                 units += c;
             }
         }
+        layers = config.truncate(layers);
         int[] after = HeadPlacement.unitsWithHeads(layers.size(), config.s());
         List<Block> heads = new ArrayList<>();
         for (int k = 0; k < after.length; k++) {

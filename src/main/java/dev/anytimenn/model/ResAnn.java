@@ -28,6 +28,7 @@ public final class ResAnn {
                 width = stageWidth;
             }
         }
+        units = config.truncate(units);
         int[] after = HeadPlacement.unitsWithHeads(units.size(), config.s());
         List<Block> heads = new ArrayList<>();
         for (int k = 0; k < after.length; k++) {

@@ -58,4 +58,22 @@ class ExitCostTest {
         assertThat(net.exitCosts().get(2).cumulativeMacs())
                 .isEqualTo(stem + unit1 + unit2 + unit3 + 40 + 80 + 160);
     }
+
+    @Test
+    void aTruncatedNetworkIsTheFrontOfTheWholeOne() {
+        ModelConfig whole = ModelTestSupport.resann(2, 8, 1);
+        AnytimeNetwork cut = Architectures.build(whole.withUnits(3));
+        assertThat(cut.unitCount()).isEqualTo(3);
+        assertThat(cut.exitCosts()).isEqualTo(Architectures.build(whole).exitCosts().subList(0, 3));
+        // with s = 2 the heads count back from the new last unit: 3 and 1
+        assertThat(Architectures.build(ModelTestSupport.resann(2, 8, 2).withUnits(3)).headAfterUnit())
+                .containsExactly(1, 3);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Architectures.build(whole.withUnits(7)))
+                .hasMessage("units 7 exceeds the 6 units of resann with n = 2");
+        for (String arch : new String[] {"densann", "msdnet"}) {
+            ModelConfig other = new ModelConfig(arch, 2, 4, 1, 10, new InputShape(1, 28, 28));
+            assertThat(Architectures.build(other.withUnits(2)).exitCosts())
+                    .isEqualTo(Architectures.build(other).exitCosts().subList(0, 2));
+        }
+    }
 }
