@@ -36,7 +36,7 @@ final class DemoCommand implements Callable<Integer> {
             ensureDefaultDataset();
         }
         RunConfig config = options.runConfig();
-        RunFolder folder = options.out != null ? new RunFolder(options.out) : RunFolder.fresh(options.runsDir, config.name());
+        RunFolder folder = options.runFolder(config.name());
         RunReport report = TrainCommand.train(config, folder, common);
         TrainCommand.printSummary(report, folder);
         return 0;

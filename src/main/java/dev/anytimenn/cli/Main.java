@@ -1,5 +1,9 @@
 package dev.anytimenn.cli;
 
+import dev.anytimenn.data.DataFormatException;
+import dev.anytimenn.data.MissingDataException;
+import dev.anytimenn.train.TrainingDivergedException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,9 +55,8 @@ public final class Main implements Runnable {
     }
 
     private static boolean isExpected(Exception e) {
-        return e instanceof java.io.IOException || e instanceof IllegalArgumentException
-                || e instanceof dev.anytimenn.data.DataFormatException
-                || e instanceof dev.anytimenn.data.MissingDataException
-                || e instanceof dev.anytimenn.train.TrainingDivergedException;
+        return e instanceof IOException || e instanceof IllegalArgumentException
+                || e instanceof DataFormatException || e instanceof MissingDataException
+                || e instanceof TrainingDivergedException;
     }
 }

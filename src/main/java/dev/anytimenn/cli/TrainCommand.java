@@ -36,7 +36,7 @@ final class TrainCommand implements Callable<Integer> {
             report = TrainingRun.resume(folder, common.device(), new ConsoleProgress(System.out));
         } else {
             RunConfig config = options.runConfig();
-            folder = options.out != null ? new RunFolder(options.out) : RunFolder.fresh(options.runsDir, config.name());
+            folder = options.runFolder(config.name());
             report = train(config, folder, common);
         }
         printSummary(report, folder);

@@ -6,6 +6,7 @@ import dev.anytimenn.data.ImageSet;
 import dev.anytimenn.model.InputShape;
 import dev.anytimenn.model.ModelConfig;
 import dev.anytimenn.train.RunConfig;
+import dev.anytimenn.train.RunFolder;
 import dev.anytimenn.train.TrainConfig;
 import dev.anytimenn.weighting.AdaLossOptions;
 import java.nio.file.Path;
@@ -111,6 +112,11 @@ final class TrainOptions {
 
     @Option(names = "--runs-dir", paramLabel = "DIR", description = "Where new run folders go (default: ${DEFAULT-VALUE}).")
     Path runsDir = Path.of("runs");
+
+    /** The folder a new run writes: --out, else a fresh one under --runs-dir. */
+    RunFolder runFolder(String runName) {
+        return out != null ? new RunFolder(out) : RunFolder.fresh(runsDir, runName);
+    }
 
     /** The run these options describe; reads the test images for the input shape and class count. */
     RunConfig runConfig() throws Exception {

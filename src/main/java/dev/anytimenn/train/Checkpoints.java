@@ -9,6 +9,8 @@ import dev.anytimenn.eval.report.Jsons;
 import dev.anytimenn.model.AnytimeNetwork;
 import dev.anytimenn.model.Architectures;
 import dev.anytimenn.model.ModelConfig;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -62,7 +64,7 @@ public final class Checkpoints {
             throw new IOException(file + ": no checkpoint file there");
         }
         try (InputStream in = Files.newInputStream(file);
-                DataInputStream data = new DataInputStream(new java.io.BufferedInputStream(in))) {
+                DataInputStream data = new DataInputStream(new BufferedInputStream(in))) {
             byte[] magic = data.readNBytes(MAGIC.length);
             if (!Arrays.equals(magic, MAGIC)) {
                 throw new IOException(file + ": not an anytime-nn checkpoint");
@@ -98,7 +100,7 @@ public final class Checkpoints {
             throws IOException {
         AnytimeNetwork net = Architectures.build(config);
         try {
-            net.loadParameters(manager, new DataInputStream(new java.io.ByteArrayInputStream(contents.parameters())));
+            net.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(contents.parameters())));
         } catch (MalformedModelException | RuntimeException e) {
             throw new IOException(file + ": parameters do not fit the " + config.arch() + " model of its config ("
                     + e.getMessage() + ")", e);

@@ -27,7 +27,7 @@ public final class SgdOptimizer implements AutoCloseable {
     private static final float NO_CLIP = -1f;
 
     private final List<Parameter> parameters = new ArrayList<>();
-    private final List<Float> decay = new ArrayList<>();
+    private final float[] decay;
     private final NDManager stateManager;
     private final NDArray[] velocity;
     private final float momentum;
@@ -37,8 +37,11 @@ public final class SgdOptimizer implements AutoCloseable {
         for (Parameter p : model.getParameters().values()) {
             if (p.requiresGradient()) {
                 parameters.add(p);
-                decay.add(p.getType() == Parameter.Type.WEIGHT ? (float) weightDecay : 0f);
             }
+        }
+        decay = new float[parameters.size()];
+        for (int i = 0; i < decay.length; i++) {
+            decay[i] = parameters.get(i).getType() == Parameter.Type.WEIGHT ? (float) weightDecay : 0f;
         }
         this.stateManager = parent.newSubManager();
         this.velocity = new NDArray[parameters.size()];
@@ -57,9 +60,9 @@ public final class SgdOptimizer implements AutoCloseable {
             PtNDArray w = (PtNDArray) parameters.get(i).getArray();
             try (PtNDArray g = w.getGradient()) {
                 if (nesterov) {
-                    nesterovStep(w, g, (PtNDArray) velocity[i], lr, decay.get(i));
+                    nesterovStep(w, g, (PtNDArray) velocity[i], lr, decay[i]);
                 } else {
-                    JniUtils.sgdUpdate(w, g, (PtNDArray) velocity[i], lr, decay.get(i), 1f, NO_CLIP, momentum);
+                    JniUtils.sgdUpdate(w, g, (PtNDArray) velocity[i], lr, decay[i], 1f, NO_CLIP, momentum);
                 }
             }
             JniUtils.zeroGrad(w);
