@@ -1,0 +1,197 @@
+package dev.anytimenn.study;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.anytimenn.data.DataConfig;
+import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.model.AnytimeNetwork;
+import dev.anytimenn.model.Architectures;
+import dev.anytimenn.model.InputShape;
+import dev.anytimenn.model.ModelConfig;
+import dev.anytimenn.train.TrainConfig;
+import dev.anytimenn.weighting.AdaLossOptions;
+import dev.anytimenn.weighting.LossWeightings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * The paper's comparison of loss weightings against OPT: which network, recipe and data, which
+ * weightings and seeds, and the depth fractions at which the ANN is compared with OPT networks.
+ *
+ * @param training the shared recipe; its {@code weighting} and {@code seed} are replaced per run
+ * @param fractions depth fractions of the full network; each times L must be a unit carrying a head
+ */
+public record StudyConfig(String name, ModelConfig model, TrainConfig training, DataConfig data,
+        List<String> weightings, List<Long> seeds, List<Double> fractions) {
+
+    public static final List<String> WEIGHTINGS = List.of("const", "linear", "half-end", "sieve", "oscillating",
+            "adaloss");
+    public static final List<Double> FRACTIONS = List.of(0.25, 0.5, 0.75, 1.0);
+
+    // Default recipe. The time budget of the full study (2 seeds x 10 runs) is still to be measured
+    // (bench/); 2 epochs keep it to an afternoon on 2 cores. No crops yet: see the demo's reasons.
+    static final int EPOCHS = 2;
+    static final int BATCH = 128;
+    static final double LR = 0.1;
+    static final double MOMENTUM = 0.9;
+    static final double WEIGHT_DECAY = 1e-4;
+    static final String SCHEDULE = "cosine";
+    static final int VAL_SIZE = 5000;
+    static final int CROP_PADDING = 0;
+
+    private static final InputShape FASHION = new InputShape(1, 28, 28);
+    private static final int FASHION_CLASSES = 10;
+
+    public StudyConfig {
+        if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("name must be letters, digits, '.', '_' or '-', got '" + name + "'");
+        }
+        if (model == null || training == null || data == null) {
+            throw new IllegalArgumentException("model, training and data are required");
+        }
+        if (model.units() != 0) {
+            throw new IllegalArgumentException("model.units must be 0: the study truncates the network itself");
+        }
+        weightings = nonEmpty("weightings", weightings);
+        seeds = nonEmpty("seeds", seeds);
+        fractions = nonEmpty("fractions", fractions);
+        unique("weightings", weightings);
+        unique("seeds", seeds);
+        unique("fractions", fractions);
+        AnytimeNetwork net = Architectures.build(model);
+        for (String w : weightings) {
+            LossWeightings.create(w, net.headCount(), training.adaLoss(), 0); // fails on an unknown name
+            if (!w.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("weighting '" + w + "' cannot name a run folder");
+            }
+        }
+        for (double f : fractions) {
+            unitsAt(f, net);
+        }
+    }
+
+    /** The built-in study: ResANN n = 4, c = 16, s = 1 on Fashion-MNIST (L = K = 12). */
+    public static StudyConfig defaults(Path dataDir) {
+        ModelConfig model = new ModelConfig("resann", 4, 16, 1, FASHION_CLASSES, FASHION);
+        TrainConfig training = new TrainConfig(EPOCHS, BATCH, LR, MOMENTUM, false, WEIGHT_DECAY, SCHEDULE, 0, 1,
+                VAL_SIZE, 0, CROP_PADDING, false, "const", AdaLossOptions.DEFAULTS);
+        return new StudyConfig("study-fashion-mnist", model, training, DataConfig.fashionMnist(dataDir), WEIGHTINGS,
+                List.of(1L, 2L), FRACTIONS);
+    }
+
+    /** A tiny study to try the pipeline in minutes: c = 4, 1 epoch on 1000 images. */
+    public static StudyConfig quick(Path dataDir) {
+        ModelConfig model = new ModelConfig("resann", 4, 4, 1, FASHION_CLASSES, FASHION);
+        // 16 steps only: with the default U = 100 AdaLoss would never update and equal CONST
+        AdaLossOptions ada = new AdaLossOptions(AdaLossOptions.DEFAULTS.mu(), AdaLossOptions.DEFAULTS.gamma(), 4,
+                AdaLossOptions.DEFAULTS.finalBonus());
+        TrainConfig training = new TrainConfig(1, 64, LR, MOMENTUM, false, WEIGHT_DECAY, SCHEDULE, 0, 1,
+                500, 1000, CROP_PADDING, false, "const", ada);
+        return new StudyConfig("study-quick", model, training, DataConfig.fashionMnist(dataDir), WEIGHTINGS,
+                List.of(1L, 2L), FRACTIONS);
+    }
+
+    /** The same study with other weightings, seeds and fractions (e.g. a smaller one for tests). */
+    public StudyConfig with(List<String> newWeightings, List<Long> newSeeds, List<Double> newFractions) {
+        return new StudyConfig(name, model, training, data, newWeightings, newSeeds, newFractions);
+    }
+
+    public StudyConfig withTraining(TrainConfig newTraining) {
+        return new StudyConfig(name, model, newTraining, data, weightings, seeds, fractions);
+    }
+
+    public StudyConfig withData(DataConfig newData) {
+        return new StudyConfig(name, model, training, newData, weightings, seeds, fractions);
+    }
+
+    /** L, the number of units of the full network. */
+    public int units() {
+        return Architectures.build(model).unitCount();
+    }
+
+    /** The units kept by the OPT network for {@code fraction}. */
+    public int unitsAt(double fraction) {
+        return unitsAt(fraction, Architectures.build(model));
+    }
+
+    private static int unitsAt(double fraction, AnytimeNetwork net) {
+        int total = net.unitCount();
+        double exact = fraction * total;
+        long units = Math.round(exact);
+        if (!(fraction > 0 && fraction <= 1) || Math.abs(exact - units) > 1e-9) {
+            throw new IllegalArgumentException("fraction " + fraction + " times L = " + total + " is not a whole"
+                    + " number of units (need a fraction in (0, 1] with fraction * L an integer)");
+        }
+        for (int after : net.headAfterUnit()) {
+            if (after == units) {
+                return (int) units;
+            }
+        }
+        throw new IllegalArgumentException("fraction " + fraction + ": unit " + units + " of " + total
+                + " carries no head in the ANN (head stride s = " + net.config().s() + ")");
+    }
+
+    private static <T> List<T> nonEmpty(String field, List<T> values) {
+        if (values == null || values.isEmpty() || values.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException(field + " must be a non-empty list without nulls");
+        }
+        return List.copyOf(values);
+    }
+
+    private static void unique(String field, List<?> values) {
+        if (new HashSet<>(values).size() != values.size()) {
+            throw new IllegalArgumentException(field + " has duplicates: " + values);
+        }
+    }
+
+    private static final ObjectReader READER = Jsons.MAPPER.readerFor(StudyConfig.class)
+            .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /** Reads a study config (missing lists fail validation). Errors are one line naming the file and field. */
+    public static StudyConfig load(Path file) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException("study config " + file + " does not exist", e);
+        }
+        try {
+            return READER.readValue(bytes);
+        } catch (JsonProcessingException e) {
+            throw new IOException("invalid study config " + file + ": " + describe(e), e);
+        }
+    }
+
+    public void save(Path file) throws IOException {
+        dev.anytimenn.eval.report.AtomicFiles.writeString(file, Jsons.MAPPER.writeValueAsString(this) + "\n");
+    }
+
+    private static String describe(JsonProcessingException e) {
+        String msg = e.getOriginalMessage();
+        if (e instanceof ValueInstantiationException && e.getCause() != null && e.getCause().getMessage() != null) {
+            msg = e.getCause().getMessage();
+        } else if (e instanceof MismatchedInputException && msg != null && msg.startsWith("Missing creator property")) {
+            msg = "missing field";
+        }
+        msg = msg == null ? "unknown error" : msg.split("\n", 2)[0].replaceAll(" ?\\(class [^)]*\\)", "").trim();
+        StringBuilder path = new StringBuilder();
+        if (e instanceof JsonMappingException jme) {
+            for (JsonMappingException.Reference ref : jme.getPath()) {
+                if (ref.getFieldName() != null) {
+                    path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+                } else if (ref.getIndex() >= 0) {
+                    path.append('[').append(ref.getIndex()).append(']');
+                }
+            }
+        }
+        return msg + (path.length() > 0 ? " at " + path : "");
+    }
+}

@@ -1,0 +1,83 @@
+package dev.anytimenn.study;
+
+import dev.anytimenn.train.RunConfig;
+import dev.anytimenn.train.TrainConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every run of a study, in the order they are trained: per seed the OPT networks (shallow first),
+ * then one ANN per weighting, so a study stopped half way already holds whole seeds.
+ */
+public record StudyPlan(StudyConfig config, List<PlannedRun> runs) {
+
+    /** Weighting of the OPT runs: one loss, on the last head of the truncated network. */
+    public static final String OPT = "opt";
+
+    /**
+     * One run of the plan.
+     *
+     * @param folder stable folder name under {@code runs/}, also the run's name
+     * @param weighting the ANN's weighting, or {@link #OPT}
+     * @param fraction depth fraction of an OPT run; 1 for an ANN
+     * @param units units of the trained network
+     * @param relativeCost units / L, to estimate the time left
+     */
+    public record PlannedRun(String folder, String weighting, long seed, double fraction, int units,
+            double relativeCost, RunConfig config) {
+
+        public boolean isOpt() {
+            return OPT.equals(weighting);
+        }
+
+        /** For progress lines, e.g. "adaloss seed 2" or "opt 0.25 seed 1". */
+        public String label() {
+            return (isOpt() ? OPT + " " + fractionKey(fraction) : weighting) + " seed " + seed;
+        }
+    }
+
+    public StudyPlan {
+        runs = List.copyOf(runs);
+    }
+
+    public static StudyPlan of(StudyConfig config) {
+        int total = config.units();
+        List<PlannedRun> runs = new ArrayList<>();
+        for (long seed : config.seeds()) {
+            for (double f : config.fractions()) {
+                int units = config.unitsAt(f);
+                String folder = OPT + "-" + fractionKey(f) + "-seed" + seed;
+                runs.add(run(config, folder, OPT, seed, f, units, total));
+            }
+            for (String w : config.weightings()) {
+                runs.add(run(config, w + "-seed" + seed, w, seed, 1.0, 0, total));
+            }
+        }
+        return new StudyPlan(config, runs);
+    }
+
+    private static PlannedRun run(StudyConfig config, String folder, String weighting, long seed, double fraction,
+            int units, int total) {
+        TrainConfig t = config.training();
+        TrainConfig training = new TrainConfig(t.epochs(), t.batchSize(), t.lr(), t.momentum(), t.nesterov(),
+                t.weightDecay(), t.schedule(), t.warmupEpochs(), seed, t.valSize(), t.trainLimit(), t.cropPadding(),
+                t.flip(), weighting, t.adaLoss());
+        // units 0 keeps the ANN's model config identical to the study's
+        RunConfig run = new RunConfig(folder, config.model().withUnits(units), training, config.data());
+        int trained = units == 0 ? total : units;
+        return new PlannedRun(folder, weighting, seed, fraction, trained, (double) trained / total, run);
+    }
+
+    /** The key of a fraction in folder names and JSON: "0.25", "0.5", "0.75", "1.0". */
+    public static String fractionKey(double fraction) {
+        return Double.toString(fraction);
+    }
+
+    public double totalCost() {
+        double sum = 0;
+        for (PlannedRun r : runs) {
+            sum += r.relativeCost();
+        }
+        return sum;
+    }
+}

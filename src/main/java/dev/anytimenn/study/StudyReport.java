@@ -1,0 +1,197 @@
+package dev.anytimenn.study;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.anytimenn.eval.report.AtomicFiles;
+import dev.anytimenn.eval.report.ConsoleTable;
+import dev.anytimenn.eval.report.ErrorCostPlot;
+import dev.anytimenn.eval.report.Jsons;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes a study's study.json, study.md, study.png and study.svg into its output folder. */
+public final class StudyReport {
+
+    public static final String JSON = "study.json";
+    public static final String MARKDOWN = "study.md";
+    public static final String PNG = "study.png";
+    public static final String SVG = "study.svg";
+    static final String OPT_SERIES = "OPT (truncated networks)";
+
+    /** The layout of study.json. Errors are fractions, relative increases percent. */
+    @JsonPropertyOrder({"name", "createdAt", "wallSeconds", "trainingSeconds", "relativeErrorIncreaseVsOpt",
+            "opt", "exits", "atFractions", "geometricMeanValidationLoss", "runs", "config"})
+    public record StudyJson(String name, String createdAt, double wallSeconds, double trainingSeconds,
+            Map<String, Map<String, Double>> relativeErrorIncreaseVsOpt, Map<String, StudyResults.ExitStats> opt,
+            Map<String, List<StudyResults.ExitStats>> exits,
+            Map<String, Map<String, StudyResults.ExitStats>> atFractions,
+            Map<String, List<Double>> geometricMeanValidationLoss, List<StudyResults.RunResult> runs,
+            StudyConfig config) {}
+
+    private StudyReport() {}
+
+    /**
+     * Writes the four files, study.json last, each atomically.
+     *
+     * @param wallSeconds wall time of the call that finished the study
+     */
+    public static void write(StudyConfig config, StudyResults results, double wallSeconds, Path out)
+            throws IOException {
+        ErrorCostPlot.write(config.name() + " (" + config.data().dataset() + ")", series(results),
+                out.resolve(PNG), out.resolve(SVG));
+        AtomicFiles.writeString(out.resolve(MARKDOWN), markdown(config, results));
+        double training = 0;
+        for (StudyResults.RunResult r : results.runs()) {
+            training += r.trainingSeconds();
+        }
+        StudyJson json = new StudyJson(config.name(),
+                OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(), wallSeconds, training,
+                results.relativeErrorIncreaseVsOpt(), results.opt(), results.exits(), results.atFractions(),
+                results.geometricMeanValidationLoss(), results.runs(), config);
+        AtomicFiles.writeString(out.resolve(JSON), Jsons.MAPPER.writeValueAsString(json) + "\n");
+    }
+
+    /** Mean test error against cumulative MMACs: one curve per weighting, OPT as loose points. */
+    static List<ErrorCostPlot.Series> series(StudyResults results) {
+        List<ErrorCostPlot.Series> series = new ArrayList<>();
+        for (Map.Entry<String, List<StudyResults.ExitStats>> e : results.exits().entrySet()) {
+            series.add(series(e.getKey(), e.getValue(), true));
+        }
+        series.add(series(OPT_SERIES, List.copyOf(results.opt().values()), false));
+        return series;
+    }
+
+    private static ErrorCostPlot.Series series(String name, List<StudyResults.ExitStats> points, boolean connect) {
+        double[] x = new double[points.size()];
+        double[] y = new double[points.size()];
+        for (int i = 0; i < points.size(); i++) {
+            x[i] = points.get(i).cumulativeMacs() / 1e6;
+            y[i] = 100 * points.get(i).meanTestError();
+        }
+        return new ErrorCostPlot.Series(name, x, y, connect);
+    }
+
+    /** Headers of the relative-increase table: "Weighting", the fractions as "1/4" ..., "mean". */
+    public static List<String> relativeHeaders(StudyConfig config) {
+        List<String> headers = new ArrayList<>(List.of("Weighting"));
+        for (double f : config.fractions()) {
+            headers.add(fractionLabel(f));
+        }
+        headers.add(StudyResults.MEAN);
+        return headers;
+    }
+
+    /** One row per weighting: the relative increase of error over OPT in percent, then their mean. */
+    public static List<List<String>> relativeRows(StudyConfig config, StudyResults results) {
+        List<List<String>> rows = new ArrayList<>();
+        for (Map.Entry<String, Map<String, Double>> e : results.relativeErrorIncreaseVsOpt().entrySet()) {
+            List<String> row = new ArrayList<>(List.of(e.getKey()));
+            for (double f : config.fractions()) {
+                row.add(signed(e.getValue().get(StudyPlan.fractionKey(f))));
+            }
+            row.add(signed(e.getValue().get(StudyResults.MEAN)));
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** The relative-increase table for the terminal. */
+    public static String consoleTable(StudyConfig config, StudyResults results) {
+        return ConsoleTable.render(relativeHeaders(config), relativeRows(config, results));
+    }
+
+    static String markdown(StudyConfig config, StudyResults results) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Study ").append(config.name()).append("\n\n");
+        md.append(String.format(Locale.ROOT, "%s %s, n = %d, c = %d, s = %d (L = %d units) on %s; %d epoch(s), "
+                        + "seeds %s. OPT at a fraction f is the same network cut after f L units, trained on its "
+                        + "last head only.%n%n", config.model().arch(), "ANN", config.model().n(), config.model().c(),
+                config.model().s(), config.units(), config.data().dataset(), config.training().epochs(),
+                config.seeds()));
+        md.append("## Relative % increase in error vs OPT\n\n");
+        md.append("100 (err - err_OPT) / err_OPT of the mean test errors over seeds, at each fraction of the depth; "
+                + "mean: of the fractions.\n\n");
+        table(md, relativeHeaders(config), relativeRows(config, results));
+
+        md.append("\n## Test error (%), mean ± std over seeds\n\n");
+        List<String> headers = new ArrayList<>(List.of("Weighting"));
+        for (double f : config.fractions()) {
+            headers.add(fractionLabel(f));
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (Map.Entry<String, Map<String, StudyResults.ExitStats>> e : results.atFractions().entrySet()) {
+            List<String> row = new ArrayList<>(List.of(e.getKey()));
+            for (double f : config.fractions()) {
+                row.add(meanStd(e.getValue().get(StudyPlan.fractionKey(f))));
+            }
+            rows.add(row);
+        }
+        List<String> optRow = new ArrayList<>(List.of("OPT"));
+        for (double f : config.fractions()) {
+            optRow.add(meanStd(results.opt().get(StudyPlan.fractionKey(f))));
+        }
+        rows.add(optRow);
+        table(md, headers, rows);
+
+        md.append("\n## Geometric mean over exits of the validation losses, per epoch (mean over seeds)\n\n");
+        int epochs = 0;
+        for (List<Double> g : results.geometricMeanValidationLoss().values()) {
+            epochs = Math.max(epochs, g.size());
+        }
+        List<String> geoHeaders = new ArrayList<>(List.of("Weighting"));
+        for (int e = 1; e <= epochs; e++) {
+            geoHeaders.add("epoch " + e);
+        }
+        List<List<String>> geoRows = new ArrayList<>();
+        for (Map.Entry<String, List<Double>> e : results.geometricMeanValidationLoss().entrySet()) {
+            List<String> row = new ArrayList<>(List.of(e.getKey()));
+            for (int i = 0; i < epochs; i++) {
+                row.add(i < e.getValue().size() ? fixed(e.getValue().get(i), 4) : "n/a");
+            }
+            geoRows.add(row);
+        }
+        table(md, geoHeaders, geoRows);
+        md.append("\n## Test error vs cost\n\n![mean test error vs cumulative MMACs](").append(PNG).append(")\n");
+        return md.toString();
+    }
+
+    private static void table(StringBuilder md, List<String> headers, List<List<String>> rows) {
+        md.append("| ").append(String.join(" | ", headers)).append(" |\n|");
+        for (int i = 0; i < headers.size(); i++) {
+            md.append(i == 0 ? " --- |" : " ---: |");
+        }
+        md.append('\n');
+        for (List<String> row : rows) {
+            md.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+    }
+
+    private static String meanStd(StudyResults.ExitStats s) {
+        String mean = fixed(100 * s.meanTestError(), 2);
+        return s.stdTestError() == null ? mean : mean + " ± " + fixed(100 * s.stdTestError(), 2);
+    }
+
+    private static String signed(Double percent) {
+        return percent == null ? "n/a" : String.format(Locale.ROOT, "%+.1f", percent);
+    }
+
+    private static String fixed(double v, int decimals) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + decimals + "f", v) : "n/a";
+    }
+
+    /** A fraction as people write it: 0.25 as "1/4", 1.0 as "1"; otherwise its key. */
+    public static String fractionLabel(double f) {
+        for (int q = 1; q <= 16; q++) {
+            long p = Math.round(f * q);
+            if (Math.abs(f * q - p) < 1e-9) {
+                return q == 1 ? Long.toString(p) : p + "/" + q;
+            }
+        }
+        return StudyPlan.fractionKey(f);
+    }
+}
