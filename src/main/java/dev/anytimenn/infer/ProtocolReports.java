@@ -4,6 +4,7 @@ import dev.anytimenn.eval.report.AtomicFiles;
 import dev.anytimenn.eval.report.ConsoleTable;
 import dev.anytimenn.eval.report.ErrorCostPlot;
 import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.eval.report.MarkdownTable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ public final class ProtocolReports {
         String md = "# Anytime protocol: " + title + "\n\n"
                 + "Every test image is cut at the same budget and answered by the deepest exit within it "
                 + "(no exit within the budget counts as wrong).\n\n"
-                + markdown(List.of("Budget (MMACs)", "Exit", "Test accuracy"), rows)
+                + MarkdownTable.render(List.of("Budget (MMACs)", "Exit", "Test accuracy"), rows)
                 + "\n![anytime protocol](" + ANYTIME + ".png)\n";
         AtomicFiles.writeString(runDir.resolve(ANYTIME + ".md"), md);
         int n = result.curve().size();
@@ -79,7 +80,7 @@ public final class ProtocolReports {
                 + "Thresholds on the confidence score (" + result.score().cliName() + ") are calibrated on the "
                 + "validation split so that the fraction of images leaving at exit k follows q(1-q)^(k-1), "
                 + "normalised; each row is evaluated on the test set. Exit columns: fraction of test images "
-                + "answered there.\n\n" + summary + "\n\n" + markdown(headers, rows)
+                + "answered there.\n\n" + summary + "\n\n" + MarkdownTable.render(headers, rows)
                 + "\n![budgeted batch](" + BUDGETED + ".png)\n";
         AtomicFiles.writeString(runDir.resolve(BUDGETED + ".md"), md);
         int n = result.sweep().size();
@@ -108,15 +109,6 @@ public final class ProtocolReports {
             labels.add(Integer.toString(k + 1));
         }
         return new ErrorCostPlot.Series("every sample at exit k", x, y, false, labels);
-    }
-
-    private static String markdown(List<String> headers, List<List<String>> rows) {
-        StringBuilder b = new StringBuilder("| ").append(String.join(" | ", headers)).append(" |\n|");
-        b.append("---:|".repeat(headers.size())).append('\n');
-        for (List<String> row : rows) {
-            b.append("| ").append(String.join(" | ", row)).append(" |\n");
-        }
-        return b.toString();
     }
 
     private static String mmacs(double macs) {

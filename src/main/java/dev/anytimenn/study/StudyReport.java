@@ -5,6 +5,7 @@ import dev.anytimenn.eval.report.AtomicFiles;
 import dev.anytimenn.eval.report.ConsoleTable;
 import dev.anytimenn.eval.report.ErrorCostPlot;
 import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.eval.report.MarkdownTable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -116,7 +117,7 @@ public final class StudyReport {
         md.append("## Relative % increase in error vs OPT\n\n");
         md.append("100 (err - err_OPT) / err_OPT of the mean test errors over seeds, at each fraction of the depth; "
                 + "mean: of the fractions.\n\n");
-        table(md, relativeHeaders(config), relativeRows(config, results));
+        md.append(MarkdownTable.render(relativeHeaders(config), relativeRows(config, results)));
 
         md.append("\n## Test error (%), mean ± std over seeds\n\n");
         List<String> headers = new ArrayList<>(List.of("Weighting"));
@@ -136,7 +137,7 @@ public final class StudyReport {
             optRow.add(meanStd(results.opt().get(StudyPlan.fractionKey(f))));
         }
         rows.add(optRow);
-        table(md, headers, rows);
+        md.append(MarkdownTable.render(headers, rows));
 
         md.append("\n## Geometric mean over exits of the validation losses, per epoch (mean over seeds)\n\n");
         int epochs = 0;
@@ -155,20 +156,9 @@ public final class StudyReport {
             }
             geoRows.add(row);
         }
-        table(md, geoHeaders, geoRows);
+        md.append(MarkdownTable.render(geoHeaders, geoRows));
         md.append("\n## Test error vs cost\n\n![mean test error vs cumulative MMACs](").append(PNG).append(")\n");
         return md.toString();
-    }
-
-    private static void table(StringBuilder md, List<String> headers, List<List<String>> rows) {
-        md.append("| ").append(String.join(" | ", headers)).append(" |\n|");
-        for (int i = 0; i < headers.size(); i++) {
-            md.append(i == 0 ? " --- |" : " ---: |");
-        }
-        md.append('\n');
-        for (List<String> row : rows) {
-            md.append("| ").append(String.join(" | ", row)).append(" |\n");
-        }
     }
 
     private static String meanStd(StudyResults.ExitStats s) {

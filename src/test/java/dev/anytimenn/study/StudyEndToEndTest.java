@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.anytimenn.cli.Main;
+import dev.anytimenn.cli.CliRun;
 import dev.anytimenn.data.SyntheticIdx;
 import dev.anytimenn.eval.report.ExitResult;
 import dev.anytimenn.eval.report.Jsons;
@@ -14,9 +14,6 @@ import dev.anytimenn.eval.report.ReportFiles;
 import dev.anytimenn.eval.report.RunReport;
 import dev.anytimenn.train.TrainConfig;
 import dev.anytimenn.train.TrainingListener;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -88,7 +85,7 @@ class StudyEndToEndTest {
         // the command line on the finished study: skips every run, prints the table and the folder
         Path file = temp.resolve("small-study.json");
         config.save(file);
-        Cli cli = Cli.run("study", "--config", file.toString(), "--out", out.toString());
+        CliRun cli = CliRun.of("study", "--config", file.toString(), "--out", out.toString());
         assertThat(cli.code()).as(cli.err()).isZero();
         assertThat(cli.out()).contains("[8/8] adaloss seed 2 already done, skipped", "Weighting", "1/2", "mean",
                 "adaloss", "study.json, study.md and study.png in " + out);
@@ -97,26 +94,6 @@ class StudyEndToEndTest {
         StudyConfig changed = config.withTraining(small.withEpochs(2));
         assertThatThrownBy(() -> runner.run(StudyPlan.of(changed), out)).isInstanceOf(java.io.IOException.class)
                 .hasMessageContaining("opt-0.5-seed1").hasMessageContaining("another configuration");
-    }
-
-    /** The command line run in-process, its output captured. */
-    record Cli(int code, String out, String err) {
-
-        static Cli run(String... args) {
-            PrintStream oldOut = System.out;
-            PrintStream oldErr = System.err;
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            try {
-                System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-                System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-                int code = Main.run(args);
-                return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-            } finally {
-                System.setOut(oldOut);
-                System.setErr(oldErr);
-            }
-        }
     }
 
     /** 100 (err - err_OPT) / err_OPT of the mean errors over seeds, straight from the report.json files. */

@@ -31,7 +31,7 @@ public final class MarkdownReport {
         md.append("- Training time: ").append(Fmt.fixed(r.trainingSeconds(), 1)).append(" s\n\n");
 
         md.append("## Exits\n\n");
-        table(md, ConsoleTable.EXIT_HEADERS, ConsoleTable.exitRows(r.exits()));
+        md.append(MarkdownTable.render(ConsoleTable.EXIT_HEADERS, ConsoleTable.exitRows(r.exits())));
         md.append('\n');
         if (plotFile != null) {
             md.append("![anytime](").append(plotFile).append(")\n\n");
@@ -49,7 +49,7 @@ public final class MarkdownReport {
                     Fmt.fixed(h.imagesPerSecond(), 0),
                     Fmt.list(h.validationAccuracy(), 100.0, 1),
                     Fmt.list(h.weights(), 1.0, 3))).toList();
-            table(md, HISTORY_HEADERS, rows);
+            md.append(MarkdownTable.render(HISTORY_HEADERS, rows));
             md.append('\n');
         }
 
@@ -63,22 +63,6 @@ public final class MarkdownReport {
         String fence = fenceFor(json);
         md.append(fence).append("json\n").append(json).append('\n').append(fence).append('\n');
         return md.toString();
-    }
-
-    private static void table(StringBuilder md, List<String> headers, List<List<String>> rows) {
-        md.append("| ").append(String.join(" | ", headers)).append(" |\n|");
-        for (int i = 0; i < headers.size(); i++) {
-            md.append(i == 0 ? ":---|" : "---:|");
-        }
-        md.append('\n');
-        for (List<String> row : rows) {
-            md.append("| ").append(String.join(" | ", row.stream().map(MarkdownReport::cell).toList()))
-                    .append(" |\n");
-        }
-    }
-
-    private static String cell(String s) {
-        return s.replace("|", "\\|");
     }
 
     private static String oneLine(String s) {
