@@ -4,7 +4,7 @@ import dev.anytimenn.study.StudyConfig;
 import dev.anytimenn.study.StudyPlan;
 import dev.anytimenn.study.StudyReport;
 import dev.anytimenn.study.StudyResults;
-import dev.anytimenn.study.StudyRunner;
+import dev.anytimenn.train.RunQueue;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -23,7 +23,7 @@ final class StudyCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Study config JSON (default: the built-in study).")
     Path config;
 
-    @Option(names = "--quick", description = "A tiny study (c = 4, 1 epoch on 1000 images) to try the pipeline.")
+    @Option(names = "--quick", description = "A tiny study (c = 4, 1 epoch on 4000 images, a few minutes) to try the pipeline.")
     boolean quick;
 
     @Option(names = "--out", paramLabel = "DIR",
@@ -53,7 +53,8 @@ final class StudyCommand implements Callable<Integer> {
         StudyPlan plan = StudyPlan.of(study);
         System.out.printf(Locale.ROOT, "study %s: %d runs in %s%n", study.name(), plan.runs().size(), dir);
         long start = System.nanoTime();
-        new StudyRunner(common.device(), new ConsoleProgress(System.out), System.out::println).run(plan, dir);
+        new RunQueue(common.device(), new ConsoleProgress(System.out), System.out::println).run(plan.runs(),
+                StudyPlan.runsDir(dir));
         StudyResults results = StudyResults.read(plan, dir);
         StudyReport.write(study, results, (System.nanoTime() - start) / 1e9, dir);
         System.out.println();

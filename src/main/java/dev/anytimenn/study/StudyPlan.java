@@ -1,7 +1,9 @@
 package dev.anytimenn.study;
 
 import dev.anytimenn.train.RunConfig;
+import dev.anytimenn.train.RunQueue;
 import dev.anytimenn.train.TrainConfig;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +15,7 @@ public record StudyPlan(StudyConfig config, List<PlannedRun> runs) {
 
     /** Weighting of the OPT runs: one loss, on the last head of the truncated network. */
     public static final String OPT = "opt";
+    public static final String RUNS = "runs";
 
     /**
      * One run of the plan.
@@ -24,13 +27,14 @@ public record StudyPlan(StudyConfig config, List<PlannedRun> runs) {
      * @param relativeCost units / L, to estimate the time left
      */
     public record PlannedRun(String folder, String weighting, long seed, double fraction, int units,
-            double relativeCost, RunConfig config) {
+            double relativeCost, RunConfig config) implements RunQueue.Job {
 
         public boolean isOpt() {
             return OPT.equals(weighting);
         }
 
         /** For progress lines, e.g. "adaloss seed 2" or "opt 0.25 seed 1". */
+        @Override
         public String label() {
             return (isOpt() ? OPT + " " + fractionKey(fraction) : weighting) + " seed " + seed;
         }
@@ -69,6 +73,16 @@ public record StudyPlan(StudyConfig config, List<PlannedRun> runs) {
     }
 
     /** The key of a fraction in folder names and JSON: "0.25", "0.5", "0.75", "1.0". */
+    /** The folder of a study's runs. */
+    public static Path runsDir(Path out) {
+        return out.resolve(RUNS);
+    }
+
+    /** A run's folder in the study folder {@code out}. */
+    public static Path runDir(Path out, PlannedRun run) {
+        return RunQueue.runDir(runsDir(out), run);
+    }
+
     public static String fractionKey(double fraction) {
         return Double.toString(fraction);
     }

@@ -44,7 +44,7 @@ public record StudyResults(List<RunResult> runs, Map<String, List<ExitStats>> ex
     public static StudyResults read(StudyPlan plan, Path out) throws IOException {
         Map<String, RunReport> reports = new LinkedHashMap<>();
         for (StudyPlan.PlannedRun run : plan.runs()) {
-            Path json = StudyRunner.runDir(out, run).resolve(ReportFiles.JSON);
+            Path json = StudyPlan.runDir(out, run).resolve(ReportFiles.JSON);
             reports.put(run.folder(), ReportFiles.readJson(json));
         }
         return of(plan, reports);

@@ -38,7 +38,8 @@ public final class LossWeightings {
 
     /**
      * Creates the weighting named by {@code spec}: const, linear, half-end, sieve, oscillating,
-     * adaloss, opt (the final head) or opt:J (head J, 1-based). Case-insensitive.
+     * adaloss, opt (the final head) or opt:J (head J, 1-based), or eann-&lt;scheme&gt; (the scheme
+     * with the first floor(K/2) heads zeroed, e.g. eann-sieve). Case-insensitive.
      *
      * @param ada AdaLoss options (only used by "adaloss"; null means {@link AdaLossOptions#DEFAULTS})
      * @param seed seed for randomised schemes ("oscillating")
@@ -51,6 +52,14 @@ public final class LossWeightings {
         Checks.heads(heads);
         String normalised = spec.trim().toLowerCase(Locale.ROOT);
         int colon = normalised.indexOf(':');
+        if (normalised.startsWith(SecondHalfWeighting.PREFIX)) {
+            String inner = normalised.substring(SecondHalfWeighting.PREFIX.length());
+            if (inner.startsWith("opt") || inner.startsWith(SecondHalfWeighting.PREFIX)) {
+                throw new IllegalArgumentException("'" + spec.trim() + "': eann- applies to a scheme that weights"
+                        + " several heads; choose one of: " + help());
+            }
+            return new SecondHalfWeighting(create(inner, heads, ada, seed));
+        }
         String name = colon < 0 ? normalised : normalised.substring(0, colon);
         String argument = colon < 0 ? null : normalised.substring(colon + 1);
         Entry entry = REGISTRY.get(name);
@@ -65,12 +74,13 @@ public final class LossWeightings {
         return entry.factory().create(argument, heads, ada == null ? AdaLossOptions.DEFAULTS : ada, seed);
     }
 
-    /** The scheme names for help text, in registration order (e.g. "opt:J"). */
+    /** The scheme names for help text, in registration order (e.g. "opt:J"), then "eann-<scheme>". */
     public static List<String> names() {
         List<String> names = new ArrayList<>();
         for (Entry e : REGISTRY.values()) {
             names.add(e.helpName());
         }
+        names.add(SecondHalfWeighting.PREFIX + "<scheme>");
         return Collections.unmodifiableList(names);
     }
 

@@ -64,7 +64,7 @@ class StudyResultsTest {
             }
             RunReport report = new RunReport(run.folder(), "2026-01-01T00:00:00Z", "fashion-mnist", 100, null, exits,
                     history, 2.5);
-            ReportFiles.writeJson(report, StudyRunner.runDir(out, run).resolve(ReportFiles.JSON));
+            ReportFiles.writeJson(report, StudyPlan.runDir(out, run).resolve(ReportFiles.JSON));
         }
     }
 

@@ -14,7 +14,8 @@ class LossWeightingsTest {
     @Test
     void names() {
         assertThat(LossWeightings.names())
-                .containsExactly("const", "linear", "half-end", "sieve", "oscillating", "adaloss", "opt:J");
+                .containsExactly("const", "linear", "half-end", "sieve", "oscillating", "adaloss", "opt:J",
+                        "eann-<scheme>");
     }
 
     @Test
@@ -70,7 +71,7 @@ class LossWeightingsTest {
         assertThatThrownBy(() -> make("foo", 3))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown weighting 'foo'; choose one of: "
-                        + "const, linear, half-end, sieve, oscillating, adaloss, opt:J");
+                        + "const, linear, half-end, sieve, oscillating, adaloss, opt:J, eann-<scheme>");
         assertThatThrownBy(() -> make("", 3))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("choose one of");

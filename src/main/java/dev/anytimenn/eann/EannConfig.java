@@ -1,0 +1,155 @@
+package dev.anytimenn.eann;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.anytimenn.data.DataConfig;
+import dev.anytimenn.eval.report.AtomicFiles;
+import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.model.AnytimeNetwork;
+import dev.anytimenn.model.Architectures;
+import dev.anytimenn.model.ModelConfig;
+import dev.anytimenn.study.StudyConfig;
+import dev.anytimenn.train.TrainConfig;
+import dev.anytimenn.weighting.LossWeightings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An EANN and what it is compared with: members ANN_0..ANN_{m-1} of one architecture whose
+ * {@code n} grows by the factor {@code base} (so their cost grows by about {@code base}), a single
+ * ANN of the largest member's size, and OPT networks at several depths: every member's size, and
+ * the largest member cut at {@code optFractions} of its units.
+ *
+ * @param model member 0's network ({@code units} must be 0)
+ * @param training the recipe of every run; its weighting is the members' (e.g. "eann-sieve")
+ * @param singleWeighting the weighting of the single ANN compared with the EANN
+ */
+public record EannConfig(String name, ModelConfig model, int members, double base, TrainConfig training,
+        String singleWeighting, List<Double> optFractions, DataConfig data) {
+
+    public static final String DEFAULT_WEIGHTING = "eann-sieve";
+
+    public EannConfig {
+        if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("name must be letters, digits, '.', '_' or '-', got '" + name + "'");
+        }
+        if (model == null || training == null || data == null) {
+            throw new IllegalArgumentException("model, training and data are required");
+        }
+        if (model.units() != 0) {
+            throw new IllegalArgumentException("model.units must be 0: members are whole networks");
+        }
+        if (members < 1) {
+            throw new IllegalArgumentException("members must be at least 1, got " + members);
+        }
+        if (!(base > 1) || !Double.isFinite(base)) {
+            throw new IllegalArgumentException("base must be a number > 1, got " + base);
+        }
+        optFractions = optFractions == null ? List.of() : List.copyOf(optFractions);
+        for (double f : optFractions) {
+            if (!(f > 0 && f <= 1)) {
+                throw new IllegalArgumentException("optFractions must be in (0, 1], got " + f);
+            }
+        }
+        int k = Architectures.build(model).headCount();
+        LossWeightings.create(training.weighting(), k, training.adaLoss(), 0); // fails on an unknown name
+        LossWeightings.create(singleWeighting, k, training.adaLoss(), 0);
+        List<Integer> ns = new ArrayList<>();
+        for (int i = 0; i < members; i++) {
+            int n = memberN(model.n(), base, i);
+            if (!ns.isEmpty() && n <= ns.get(ns.size() - 1)) {
+                throw new IllegalArgumentException("base " + base + " from n = " + model.n() + " gives members with n "
+                        + ns + ", " + n + ": n must grow; use a larger base or n");
+            }
+            ns.add(n);
+        }
+    }
+
+    /** n of member {@code k}: round(n_0 b^k). */
+    static int memberN(int n0, double base, int k) {
+        return (int) Math.round(n0 * Math.pow(base, k));
+    }
+
+    /** The network of member {@code k}. */
+    public ModelConfig member(int k) {
+        return new ModelConfig(model.arch(), memberN(model.n(), base, k), model.c(), model.s(), model.classes(),
+                model.input(), 0);
+    }
+
+    public ModelConfig largest() {
+        return member(members - 1);
+    }
+
+    /** The units the largest member keeps for an OPT fraction (rounded; at least 1). */
+    public int unitsAt(double fraction) {
+        AnytimeNetwork net = Architectures.build(largest());
+        return (int) Math.max(1, Math.round(fraction * net.unitCount()));
+    }
+
+    /**
+     * The default EANN on Fashion-MNIST: ResANN c = 8, s = 1 with n = 1, 2, 4 (b = 2), members trained
+     * with eann-sieve, the study's recipe and seed 1. The largest member, the single AdaLoss ANN and the
+     * OPT networks cut from it are the study's ANN and OPT networks, so {@code --reuse} can take them
+     * from a finished study.
+     */
+    public static EannConfig defaults(Path dataDir) {
+        StudyConfig study = StudyConfig.defaults(dataDir);
+        ModelConfig m = study.model();
+        ModelConfig first = new ModelConfig(m.arch(), 1, m.c(), m.s(), m.classes(), m.input(), 0);
+        return new EannConfig("eann-fashion-mnist", first, 3, 2.0, withSeedAndWeighting(study.training(),
+                study.seeds().get(0), DEFAULT_WEIGHTING), "adaloss", study.fractions(), study.data());
+    }
+
+    /** A tiny EANN to try the pipeline in a minute or two: c = 4, 1 epoch on 2000 images. */
+    public static EannConfig quick(Path dataDir) {
+        StudyConfig study = StudyConfig.quick(dataDir);
+        ModelConfig m = study.model();
+        ModelConfig first = new ModelConfig(m.arch(), 1, m.c(), m.s(), m.classes(), m.input(), 0);
+        TrainConfig t = study.training();
+        TrainConfig small = new TrainConfig(t.epochs(), t.batchSize(), t.lr(), t.momentum(), t.nesterov(),
+                t.weightDecay(), t.schedule(), t.warmupEpochs(), 1, t.valSize(), 2000, t.cropPadding(), t.flip(),
+                DEFAULT_WEIGHTING, t.adaLoss());
+        return new EannConfig("eann-quick", first, 3, 2.0, small, "adaloss", List.of(0.5, 1.0), study.data());
+    }
+
+    /** The same recipe with another seed and weighting. */
+    static TrainConfig withSeedAndWeighting(TrainConfig t, long seed, String weighting) {
+        return new TrainConfig(t.epochs(), t.batchSize(), t.lr(), t.momentum(), t.nesterov(), t.weightDecay(),
+                t.schedule(), t.warmupEpochs(), seed, t.valSize(), t.trainLimit(), t.cropPadding(), t.flip(), weighting,
+                t.adaLoss());
+    }
+
+    public EannConfig withMembers(int newMembers, double newBase, String weighting) {
+        return new EannConfig(name, model, newMembers, newBase, withSeedAndWeighting(training, training.seed(),
+                weighting), singleWeighting, optFractions, data);
+    }
+
+    public EannConfig withData(DataConfig newData) {
+        return new EannConfig(name, model, members, base, training, singleWeighting, optFractions, newData);
+    }
+
+    private static final ObjectReader READER = Jsons.MAPPER.readerFor(EannConfig.class)
+            .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /** Reads an EANN config; errors are one line naming the file. */
+    public static EannConfig load(Path file) throws IOException {
+        try {
+            return READER.readValue(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + " does not exist: not an EANN folder (run 'anytime eann train' first)", e);
+        } catch (JsonProcessingException e) {
+            String cause = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+                    : e.getOriginalMessage();
+            throw new IOException("invalid EANN config " + file + ": " + cause.split("\n", 2)[0], e);
+        }
+    }
+
+    public void save(Path file) throws IOException {
+        AtomicFiles.writeString(file, Jsons.MAPPER.writeValueAsString(this) + "\n");
+    }
+}

@@ -1,0 +1,179 @@
+package dev.anytimenn.eann;
+
+import dev.anytimenn.eval.report.EpochSummary;
+import dev.anytimenn.eval.report.ExitResult;
+import dev.anytimenn.eval.report.ReportFiles;
+import dev.anytimenn.eval.report.RunReport;
+import dev.anytimenn.infer.EannSchedule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The measured curves of an EANN and its baselines, and the paper's two guarantees checked on them.
+ * Errors are test-set fractions; the EANN's answer at each exit is chosen on validation errors
+ * ({@link EannSchedule}), so the test errors here are not used to pick anything.
+ *
+ * @param eann one point per exit of the sequence: where it is reached and the test error of the answer then
+ * @param costRatio MACs to reach the last member's final answer over that member's own MACs
+ * @param costRatioBound b / (b - 1)
+ * @param budgets the checks at each budget of the grid
+ */
+public record EannResults(List<MemberCost> members, List<EannPoint> eann, List<Point> single, List<Point> opt,
+        double costRatio, double costRatioBound, boolean costRatioWithinBound, List<BudgetCheck> budgets,
+        CheckSummary quarter, CheckSummary half) {
+
+    /** Budgets on the grid: this many, spaced evenly in log MACs from the first exit to the full sequence. */
+    public static final int GRID = 16;
+
+    public record MemberCost(String name, int n, long macs, Double growthOverPrevious) {}
+
+    /** @param answer e.g. "ann-1 exit 3": the member exit whose prediction answers */
+    public record EannPoint(int member, int exit, long cumulativeMacs, String answer, double testError) {}
+
+    public record Point(String name, long macs, double testError) {}
+
+    /**
+     * One budget B: the EANN's error at B (null before its first exit) against the best OPT network
+     * that costs at most B/4 and B/2 (null when none is that cheap: the check does not apply).
+     */
+    public record BudgetCheck(long budget, Double eannError, Double optErrorAtQuarter, Boolean quarterHolds,
+            Double optErrorAtHalf, Boolean halfHolds) {}
+
+    public record CheckSummary(int applicable, int holds) {}
+
+    /** Reads every run's report in the EANN folder {@code dir}. */
+    public static EannResults read(EannPlan plan, Path dir) throws IOException {
+        List<RunReport> members = new ArrayList<>();
+        for (EannPlan.Job j : plan.members()) {
+            members.add(report(dir, j));
+        }
+        RunReport single = report(dir, plan.single());
+        List<Point> opt = new ArrayList<>();
+        for (EannPlan.Job j : plan.opt()) {
+            RunReport r = report(dir, j);
+            ExitResult last = r.exits().get(r.exits().size() - 1);
+            opt.add(new Point(j.config().name(), last.cumulativeMacs(), last.testError()));
+        }
+        List<String> names = plan.members().stream().map(j -> j.config().name()).toList();
+        List<Integer> ns = plan.members().stream().map(j -> j.config().model().n()).toList();
+        return of(names, ns, members, exitPoints(plan.single().config().name(), single), opt, plan.config().base());
+    }
+
+    private static RunReport report(Path dir, EannPlan.Job job) throws IOException {
+        Path json = EannPlan.runDir(dir, job).resolve(ReportFiles.JSON);
+        if (!Files.isRegularFile(json)) {
+            throw new IOException(json + " is missing: run 'anytime eann train " + dir + "' to finish the EANN");
+        }
+        return ReportFiles.readJson(json);
+    }
+
+    /** The schedule of the members, from their exits' MACs and final validation errors. */
+    public static EannSchedule schedule(List<String> names, List<RunReport> members) {
+        List<EannSchedule.Member> out = new ArrayList<>();
+        for (int k = 0; k < members.size(); k++) {
+            RunReport r = members.get(k);
+            if (r.history().isEmpty()) {
+                throw new IllegalArgumentException(names.get(k) + ": no validation errors recorded (report.json has no"
+                        + " history), so the EANN cannot choose its answers");
+            }
+            EpochSummary last = r.history().get(r.history().size() - 1);
+            if (last.validationAccuracy().length != r.exits().size()) {
+                throw new IllegalArgumentException(names.get(k) + ": " + last.validationAccuracy().length
+                        + " validation accuracies for " + r.exits().size() + " exits");
+            }
+            List<EannSchedule.MemberExit> exits = new ArrayList<>();
+            for (int j = 0; j < r.exits().size(); j++) {
+                exits.add(new EannSchedule.MemberExit(r.exits().get(j).cumulativeMacs(),
+                        1 - last.validationAccuracy()[j]));
+            }
+            out.add(new EannSchedule.Member(names.get(k), exits));
+        }
+        return EannSchedule.of(out);
+    }
+
+    static EannResults of(List<String> names, List<Integer> ns, List<RunReport> members, List<Point> single,
+            List<Point> opt, double base) {
+        EannSchedule schedule = schedule(names, members);
+        List<MemberCost> costs = new ArrayList<>();
+        for (int k = 0; k < members.size(); k++) {
+            long macs = schedule.members().get(k).cost();
+            Double growth = k == 0 ? null : (double) macs / schedule.members().get(k - 1).cost();
+            costs.add(new MemberCost(names.get(k), ns.get(k), macs, growth));
+        }
+        List<EannPoint> curve = new ArrayList<>();
+        for (EannSchedule.Step s : schedule.steps()) {
+            ExitResult answer = members.get(s.answerMember()).exits().get(s.answerExit());
+            curve.add(new EannPoint(s.member(), s.exit() + 1, s.cumulativeMacs(),
+                    names.get(s.answerMember()) + " exit " + (s.answerExit() + 1), answer.testError()));
+        }
+        List<BudgetCheck> checks = new ArrayList<>();
+        int quarterApplicable = 0;
+        int quarterHolds = 0;
+        int halfApplicable = 0;
+        int halfHolds = 0;
+        for (long b : grid(schedule.steps().get(0).cumulativeMacs(), schedule.totalCost())) {
+            Double eannError = errorAt(curve, b);
+            Double atQuarter = bestOptWithin(opt, b / 4.0);
+            Double atHalf = bestOptWithin(opt, b / 2.0);
+            Boolean quarter = eannError == null || atQuarter == null ? null : eannError <= atQuarter;
+            Boolean half = eannError == null || atHalf == null ? null : eannError <= atHalf;
+            if (quarter != null) {
+                quarterApplicable++;
+                quarterHolds += quarter ? 1 : 0;
+            }
+            if (half != null) {
+                halfApplicable++;
+                halfHolds += half ? 1 : 0;
+            }
+            checks.add(new BudgetCheck(b, eannError, atQuarter, quarter, atHalf, half));
+        }
+        double bound = base / (base - 1);
+        double ratio = schedule.costRatio();
+        return new EannResults(costs, curve, single, opt, ratio, bound, ratio <= bound + 1e-12, checks,
+                new CheckSummary(quarterApplicable, quarterHolds), new CheckSummary(halfApplicable, halfHolds));
+    }
+
+    /** {@link #GRID} budgets from {@code first} to {@code last} MACs, evenly spaced in log scale. */
+    static List<Long> grid(long first, long last) {
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < GRID; i++) {
+            double t = GRID == 1 ? 1 : (double) i / (GRID - 1);
+            long b = Math.round(Math.exp(Math.log(first) + t * (Math.log(last) - Math.log(first))));
+            if (out.isEmpty() || b > out.get(out.size() - 1)) {
+                out.add(b);
+            }
+        }
+        out.set(out.size() - 1, last); // rounding must not miss the final answer
+        return out;
+    }
+
+    /** The EANN's test error at {@code budget}: that of the answer at the last exit reached; null before any. */
+    static Double errorAt(List<EannPoint> curve, long budget) {
+        Double error = null;
+        for (EannPoint p : curve) {
+            if (p.cumulativeMacs() <= budget) {
+                error = p.testError();
+            }
+        }
+        return error;
+    }
+
+    /** The lowest test error of an OPT network costing at most {@code budget}; null when none does. */
+    static Double bestOptWithin(List<Point> opt, double budget) {
+        Optional<Double> best = opt.stream().filter(p -> p.macs() <= budget).map(Point::testError)
+                .min(Double::compare);
+        return best.orElse(null);
+    }
+
+    private static List<Point> exitPoints(String name, RunReport r) {
+        List<Point> out = new ArrayList<>();
+        for (ExitResult e : r.exits()) {
+            out.add(new Point(name + " exit " + e.index(), e.cumulativeMacs(), e.testError()));
+        }
+        return out;
+    }
+}

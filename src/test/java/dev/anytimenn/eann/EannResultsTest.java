@@ -1,0 +1,88 @@
+package dev.anytimenn.eann;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.anytimenn.eval.report.EpochSummary;
+import dev.anytimenn.eval.report.ExitResult;
+import dev.anytimenn.eval.report.RunReport;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The curve, the cost bound and the B/4, B/2 checks on hand-made member reports. */
+class EannResultsTest {
+
+    /** A report with exits at {@code macs}, test errors {@code test} and last-epoch validation errors {@code val}. */
+    private static RunReport report(String name, long[] macs, double[] test, double[] val) {
+        List<ExitResult> exits = new ArrayList<>();
+        double[] valAcc = new double[val.length];
+        for (int i = 0; i < macs.length; i++) {
+            exits.add(new ExitResult(i + 1, i + 1, macs[i] - (i == 0 ? 0 : macs[i - 1]), macs[i], 1 - test[i]));
+            valAcc[i] = 1 - val[i];
+        }
+        EpochSummary epoch = new EpochSummary(1, 1, 0.1, 1, 1, valAcc, new double[val.length], new double[val.length]);
+        return new RunReport(name, "now", "test", 100, null, exits, List.of(epoch), 1);
+    }
+
+    private static final List<RunReport> MEMBERS = List.of(
+            report("ann-0", new long[] {50, 100}, new double[] {0.5, 0.4}, new double[] {0.5, 0.4}),
+            report("ann-1", new long[] {100, 200}, new double[] {0.45, 0.3}, new double[] {0.45, 0.3}));
+
+    private static final List<EannResults.Point> OPT = List.of(new EannResults.Point("opt-a", 40, 0.45),
+            new EannResults.Point("opt-b", 100, 0.35), new EannResults.Point("opt-c", 200, 0.2));
+
+    @Test
+    void curveTakesTheValidationChoiceAndReportsTestErrors() {
+        EannResults r = EannResults.of(List.of("ann-0", "ann-1"), List.of(1, 2), MEMBERS, List.of(), OPT, 2);
+        assertThat(r.eann()).extracting(EannResults.EannPoint::cumulativeMacs).containsExactly(50L, 100L, 200L, 300L);
+        // member 1's first exit (val 0.45) does not beat member 0's final (0.40)
+        assertThat(r.eann().get(2).answer()).isEqualTo("ann-0 exit 2");
+        assertThat(r.eann().get(2).testError()).isCloseTo(0.4, within(1e-12));
+        assertThat(r.eann().get(3).answer()).isEqualTo("ann-1 exit 2");
+        assertThat(r.costRatio()).isCloseTo(1.5, within(1e-12));
+        assertThat(r.costRatioBound()).isEqualTo(2.0);
+        assertThat(r.costRatioWithinBound()).isTrue();
+        assertThat(r.members().get(1).growthOverPrevious()).isEqualTo(2.0);
+    }
+
+    @Test
+    void checksEveryBudgetAgainstTheBestOptNetworkWithinAQuarterAndAHalf() {
+        EannResults r = EannResults.of(List.of("ann-0", "ann-1"), List.of(1, 2), MEMBERS, List.of(), OPT, 2);
+        assertThat(r.budgets()).hasSize(EannResults.GRID);
+        assertThat(r.budgets().get(0).budget()).isEqualTo(50);
+        EannResults.BudgetCheck last = r.budgets().get(r.budgets().size() - 1);
+        assertThat(last.budget()).isEqualTo(300);
+        // at 300: EANN 0.3; within 75 the best OPT is opt-a (0.45); within 150 it is opt-b (0.35)
+        assertThat(last.eannError()).isCloseTo(0.3, within(1e-12));
+        assertThat(last.optErrorAtQuarter()).isCloseTo(0.45, within(1e-12));
+        assertThat(last.quarterHolds()).isTrue();
+        assertThat(last.optErrorAtHalf()).isCloseTo(0.35, within(1e-12));
+        assertThat(last.halfHolds()).isTrue();
+        // at 50 no OPT fits within 12.5 or 25: not applicable
+        assertThat(r.budgets().get(0).quarterHolds()).isNull();
+        int applicable = (int) r.budgets().stream().filter(b -> b.quarterHolds() != null).count();
+        assertThat(r.quarter().applicable()).isEqualTo(applicable);
+        assertThat(r.quarter().holds()).isEqualTo(
+                (int) r.budgets().stream().filter(b -> Boolean.TRUE.equals(b.quarterHolds())).count());
+    }
+
+    @Test
+    void aCheckFailsWhenTheEannIsWorseThanACheaperOpt() {
+        List<EannResults.Point> strongOpt = List.of(new EannResults.Point("opt", 60, 0.1));
+        EannResults r = EannResults.of(List.of("ann-0", "ann-1"), List.of(1, 2), MEMBERS, List.of(), strongOpt, 2);
+        EannResults.BudgetCheck last = r.budgets().get(r.budgets().size() - 1);
+        assertThat(last.quarterHolds()).isFalse();
+        assertThat(r.quarter().holds()).isZero();
+        assertThat(r.quarter().applicable()).isPositive();
+    }
+
+    @Test
+    void gridIsLogSpacedIncreasingAndEndsAtTheTotal() {
+        List<Long> grid = EannResults.grid(10, 1000);
+        assertThat(grid.get(0)).isEqualTo(10);
+        assertThat(grid.get(grid.size() - 1)).isEqualTo(1000);
+        assertThat(grid).isSorted().doesNotHaveDuplicates();
+        assertThat(EannResults.errorAt(List.of(), 5)).isNull();
+    }
+}
