@@ -36,11 +36,8 @@ final class EannCommand implements Runnable {
         @Mixin
         CommonOptions common;
 
-        @Option(names = "--config", paramLabel = "FILE", description = "EANN config JSON (default: the built-in EANN).")
-        Path config;
-
-        @Option(names = "--quick", description = "A tiny EANN (c = 4, 1 epoch on 2000 images) to try the pipeline.")
-        boolean quick;
+        @Mixin
+        ExperimentOptions experiment;
 
         @Option(names = "--members", paramLabel = "M", description = "Number of members (default: the config's, 3).")
         Integer members;
@@ -56,20 +53,13 @@ final class EannCommand implements Runnable {
                 + "configuration from this folder (e.g. results/study-fashion-mnist) instead of training them.")
         Path reuse;
 
-        @Option(names = "--out", paramLabel = "DIR",
-                description = "EANN folder (default: results/eann-fashion-mnist, or runs/eann-quick with --quick).")
-        Path out;
-
-        @Option(names = "--data", paramLabel = "DIR", description = "Folder with the data set's files "
-                + "(default: the config's, else /usr/share/datasets/fashion-mnist).")
-        Path data;
-
         @Override
         public Integer call() throws Exception {
             common.apply();
-            if (config != null && quick) {
-                throw new IllegalArgumentException("--config and --quick exclude each other");
-            }
+            experiment.check();
+            Path config = experiment.config;
+            Path data = experiment.data;
+            boolean quick = experiment.quick;
             EannConfig eann = config != null ? EannConfig.load(config)
                     : quick ? EannConfig.quick(data) : EannConfig.defaults(data);
             if (config != null && data != null) {
@@ -79,7 +69,7 @@ final class EannCommand implements Runnable {
                 eann = eann.withMembers(members != null ? members : eann.members(), base != null ? base : eann.base(),
                         weighting != null ? weighting : eann.training().weighting());
             }
-            Path dir = out != null ? out : Path.of(quick ? "runs/eann-quick" : "results/eann-fashion-mnist");
+            Path dir = experiment.outOr(eann.name());
             Path saved = dir.resolve(EannPlan.CONFIG);
             if (Files.isRegularFile(saved) && !EannConfig.load(saved).equals(eann)) {
                 throw new IOException(saved + ": this folder holds an EANN with another configuration; use another"

@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "study", mixinStandardHelpOptions = true,
         description = "Compare loss weightings with OPT networks (the paper's relative error increase): trains every "
@@ -20,26 +19,16 @@ final class StudyCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Study config JSON (default: the built-in study).")
-    Path config;
-
-    @Option(names = "--quick", description = "A tiny study (c = 4, 1 epoch on 4000 images, a few minutes) to try the pipeline.")
-    boolean quick;
-
-    @Option(names = "--out", paramLabel = "DIR",
-            description = "Study folder (default: results/study-fashion-mnist, or runs/study-quick with --quick).")
-    Path out;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "Folder with the data set's files "
-            + "(default: the config's, else /usr/share/datasets/fashion-mnist).")
-    Path data;
+    @Mixin
+    ExperimentOptions experiment;
 
     @Override
     public Integer call() throws Exception {
         common.apply();
-        if (config != null && quick) {
-            throw new IllegalArgumentException("--config and --quick exclude each other");
-        }
+        experiment.check();
+        Path config = experiment.config;
+        Path data = experiment.data;
+        boolean quick = experiment.quick;
         StudyConfig study;
         if (config != null) {
             study = StudyConfig.load(config);
@@ -49,7 +38,7 @@ final class StudyCommand implements Callable<Integer> {
         } else {
             study = quick ? StudyConfig.quick(data) : StudyConfig.defaults(data);
         }
-        Path dir = out != null ? out : Path.of(quick ? "runs/study-quick" : "results/study-fashion-mnist");
+        Path dir = experiment.outOr(study.name());
         StudyPlan plan = StudyPlan.of(study);
         System.out.printf(Locale.ROOT, "study %s: %d runs in %s%n", study.name(), plan.runs().size(), dir);
         long start = System.nanoTime();
