@@ -142,6 +142,12 @@ def layer_inputs(model):
     found = []
     hooks = [m.register_forward_hook(lambda mod, inp, out, name=name: found.append((name, mod, tuple(inp[0].shape))))
              for name, m in model.named_modules() if isinstance(m, (nn.Conv2d, nn.BatchNorm2d, nn.Linear))]
+    probe(model, hooks)
+    return found
+
+
+def probe(model, hooks):
+    """One blank image through the model in eval mode, for the forward hooks; then removes them."""
     was_training = model.training
     model.eval()
     with torch.no_grad():
@@ -149,7 +155,6 @@ def layer_inputs(model):
     model.train(was_training)
     for h in hooks:
         h.remove()
-    return found
 
 
 def forward_macs(model):
@@ -168,13 +173,7 @@ def forward_macs(model):
     for m in model.modules():
         if isinstance(m, (nn.Conv2d, nn.Linear)):
             hooks.append(m.register_forward_hook(count))
-    was_training = model.training
-    model.eval()
-    with torch.no_grad():
-        model(torch.zeros(1, *INPUT))
-    model.train(was_training)
-    for h in hooks:
-        h.remove()
+    probe(model, hooks)
     return total
 
 

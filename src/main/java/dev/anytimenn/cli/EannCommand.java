@@ -56,15 +56,8 @@ final class EannCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             common.apply();
-            experiment.check();
-            Path config = experiment.config;
-            Path data = experiment.data;
-            boolean quick = experiment.quick;
-            EannConfig eann = config != null ? EannConfig.load(config)
-                    : quick ? EannConfig.quick(data) : EannConfig.defaults(data);
-            if (config != null && data != null) {
-                eann = eann.withData(eann.data().withDir(data.toString()));
-            }
+            EannConfig eann = experiment.choose(EannConfig::load, EannConfig::quick, EannConfig::defaults,
+                    (c, folder) -> c.withData(c.data().withDir(folder)));
             if (members != null || base != null || weighting != null) {
                 eann = eann.withMembers(members != null ? members : eann.members(), base != null ? base : eann.base(),
                         weighting != null ? weighting : eann.training().weighting());
@@ -94,7 +87,7 @@ final class EannCommand implements Runnable {
         private void reuse(EannPlan plan, Path dir) throws IOException {
             RunReuse finished = RunReuse.scan(reuse);
             for (EannPlan.Job job : plan.all()) {
-                if (RunQueue.isDone(dir, job) || Files.exists(EannPlan.runDir(dir, job))) {
+                if (Files.exists(EannPlan.runDir(dir, job))) { // started or finished here: never overwritten
                     continue;
                 }
                 Optional<Path> same = finished.find(job.config());

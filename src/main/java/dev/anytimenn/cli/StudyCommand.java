@@ -25,19 +25,8 @@ final class StudyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         common.apply();
-        experiment.check();
-        Path config = experiment.config;
-        Path data = experiment.data;
-        boolean quick = experiment.quick;
-        StudyConfig study;
-        if (config != null) {
-            study = StudyConfig.load(config);
-            if (data != null) {
-                study = study.withData(study.data().withDir(data.toString()));
-            }
-        } else {
-            study = quick ? StudyConfig.quick(data) : StudyConfig.defaults(data);
-        }
+        StudyConfig study = experiment.choose(StudyConfig::load, StudyConfig::quick, StudyConfig::defaults,
+                (c, folder) -> c.withData(c.data().withDir(folder)));
         Path dir = experiment.outOr(study.name());
         StudyPlan plan = StudyPlan.of(study);
         System.out.printf(Locale.ROOT, "study %s: %d runs in %s%n", study.name(), plan.runs().size(), dir);

@@ -101,7 +101,7 @@ public record EannConfig(String name, ModelConfig model, int members, double bas
         StudyConfig study = StudyConfig.defaults(dataDir);
         ModelConfig m = study.model();
         ModelConfig first = new ModelConfig(m.arch(), 1, m.c(), m.s(), m.classes(), m.input(), 0);
-        return new EannConfig("eann-fashion-mnist", first, 3, 2.0, withSeedAndWeighting(study.training(),
+        return new EannConfig("eann-fashion-mnist", first, 3, 2.0, study.training().forRun(
                 study.seeds().get(0), DEFAULT_WEIGHTING), "adaloss", study.fractions(), study.data());
     }
 
@@ -117,16 +117,9 @@ public record EannConfig(String name, ModelConfig model, int members, double bas
         return new EannConfig("eann-quick", first, 3, 2.0, small, "adaloss", List.of(0.5, 1.0), study.data());
     }
 
-    /** The same recipe with another seed and weighting. */
-    static TrainConfig withSeedAndWeighting(TrainConfig t, long seed, String weighting) {
-        return new TrainConfig(t.epochs(), t.batchSize(), t.lr(), t.momentum(), t.nesterov(), t.weightDecay(),
-                t.schedule(), t.warmupEpochs(), seed, t.valSize(), t.trainLimit(), t.cropPadding(), t.flip(), weighting,
-                t.adaLoss());
-    }
-
     public EannConfig withMembers(int newMembers, double newBase, String weighting) {
-        return new EannConfig(name, model, newMembers, newBase, withSeedAndWeighting(training, training.seed(),
-                weighting), singleWeighting, optFractions, data);
+        return new EannConfig(name, model, newMembers, newBase, training.forRun(training.seed(), weighting),
+                singleWeighting, optFractions, data);
     }
 
     public EannConfig withData(DataConfig newData) {

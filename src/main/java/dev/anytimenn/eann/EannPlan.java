@@ -62,8 +62,8 @@ public record EannPlan(EannConfig config, List<Job> members, Job single, List<Jo
     private static Job job(String folder, String label, ModelConfig model, EannConfig config, String weighting,
             long largest) {
         String name = folder.substring(folder.indexOf('/') + 1);
-        RunConfig run = new RunConfig(name, model, EannConfig.withSeedAndWeighting(config.training(),
-                config.training().seed(), weighting), config.data());
+        RunConfig run = new RunConfig(name, model, config.training().forRun(config.training().seed(),
+                weighting), config.data());
         return new Job(folder, label, (double) cost(model) / largest, run);
     }
 

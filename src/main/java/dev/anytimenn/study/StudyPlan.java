@@ -62,10 +62,7 @@ public record StudyPlan(StudyConfig config, List<PlannedRun> runs) {
 
     private static PlannedRun run(StudyConfig config, String folder, String weighting, long seed, double fraction,
             int units, int total) {
-        TrainConfig t = config.training();
-        TrainConfig training = new TrainConfig(t.epochs(), t.batchSize(), t.lr(), t.momentum(), t.nesterov(),
-                t.weightDecay(), t.schedule(), t.warmupEpochs(), seed, t.valSize(), t.trainLimit(), t.cropPadding(),
-                t.flip(), weighting, t.adaLoss());
+        TrainConfig training = config.training().forRun(seed, weighting);
         // units 0 keeps the ANN's model config identical to the study's
         RunConfig run = new RunConfig(folder, config.model().withUnits(units), training, config.data());
         int trained = units == 0 ? total : units;

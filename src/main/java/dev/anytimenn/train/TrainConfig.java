@@ -63,6 +63,12 @@ public record TrainConfig(
     }
 
     /** Same settings with another number of epochs (e.g. to extend a finished run). */
+    /** The same recipe for one run of an experiment: its own seed and weighting. */
+    public TrainConfig forRun(long newSeed, String newWeighting) {
+        return new TrainConfig(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule, warmupEpochs, newSeed,
+                valSize, trainLimit, cropPadding, flip, newWeighting, adaLoss);
+    }
+
     public TrainConfig withEpochs(int newEpochs) {
         return new TrainConfig(newEpochs, batchSize, lr, momentum, nesterov, weightDecay, schedule,
                 warmupEpochs, seed, valSize, trainLimit, cropPadding, flip, weighting, adaLoss);
