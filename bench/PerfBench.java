@@ -16,6 +16,7 @@ import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.anytimenn.data.ImageSet;
 import dev.anytimenn.data.Normalization;
+import dev.anytimenn.engine.NativeMemory;
 import dev.anytimenn.eval.report.EpochSummary;
 import dev.anytimenn.model.AnytimeNetwork;
 import dev.anytimenn.model.Architectures;
@@ -95,6 +96,7 @@ public class PerfBench {
     private static int[] widths = {16};
     private static int inferC = 16;
     private static Reps reps = Reps.FULL;
+    private static boolean retainNativeMemory;
 
     public static void main(String[] args) throws Exception {
         List<String> measures = new ArrayList<>();
@@ -118,6 +120,8 @@ public class PerfBench {
         }
         reps = quick ? Reps.QUICK : Reps.FULL;
         Engine.getInstance(); // load the engine (and apply the thread properties) before any timing
+        // as the trainer and predictor do; here also for the floor and the raw forward passes
+        retainNativeMemory = NativeMemory.retainFreedMemory();
         JniUtils.setGradMode(false);
         for (String m : measures) {
             switch (m) {
@@ -576,6 +580,7 @@ public class PerfBench {
         r.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
         r.put("djl", Engine.getDjlVersion());
         r.put("java", System.getProperty("java.version"));
+        r.put("retainNativeMemory", retainNativeMemory);
         return r;
     }
 

@@ -290,7 +290,11 @@ def train(opt, reps, c):
     model.train()
     steps = reps["train_warm"] + reps["train_steps"]
     step_ms, first_loss, last_loss = [], None, None
+    profiler = None
     for i in range(steps):
+        if opt.profile and i == reps["train_warm"]:
+            profiler = torch.autograd.profiler.profile()
+            profiler.__enter__()
         x_src, y = pool[i % len(pool)]
         t0 = time.perf_counter()
         x = x_src.clone()
@@ -306,6 +310,9 @@ def train(opt, reps, c):
         last_loss = loss
         if i >= reps["train_warm"]:
             step_ms.append(t * 1e3)
+    if profiler is not None:
+        profiler.__exit__(None, None, None)
+        profiler.export_chrome_trace(opt.profile)
     med = statistics.median(step_ms)
     ips = opt.batch / (med / 1e3)
     r = header(opt, "train")
@@ -422,6 +429,8 @@ def main():
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--infer-c", type=int, default=16)
     ap.add_argument("--round", type=int, default=1)
+    ap.add_argument("--profile", metavar="TRACE", help="train: record the measured steps with the autograd "
+                    "profiler and write them as a Chrome trace (bench/profile compares it with the Java trace)")
     opt = ap.parse_args()
     # before any parallel work: the interop pool can only be sized once, at start
     torch.set_num_interop_threads(1)

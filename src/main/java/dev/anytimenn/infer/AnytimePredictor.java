@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.anytimenn.data.Normalization;
+import dev.anytimenn.engine.NativeMemory;
 import dev.anytimenn.model.AnytimeNetwork;
 import dev.anytimenn.model.ExitCost;
 import dev.anytimenn.model.InputShape;
@@ -43,6 +44,7 @@ public final class AnytimePredictor implements AutoCloseable {
     }
 
     private AnytimePredictor(AnytimeNetwork net, Normalization normalization, NDManager manager, boolean owns) {
+        NativeMemory.retainFreedMemory();
         this.net = net;
         this.normalization = normalization;
         this.manager = manager;

@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import dev.anytimenn.data.Augmentation;
 import dev.anytimenn.data.Batch;
 import dev.anytimenn.data.BatchLoader;
+import dev.anytimenn.engine.NativeMemory;
 import dev.anytimenn.eval.ExitEvaluator;
 import dev.anytimenn.eval.ExitMetrics;
 import dev.anytimenn.eval.Losses;
@@ -57,6 +58,7 @@ public final class AnytimeTrainer implements AutoCloseable {
             throw new IllegalArgumentException("weighting is for " + weighting.heads() + " heads but the network has "
                     + net.headCount());
         }
+        NativeMemory.retainFreedMemory();
         this.net = net;
         this.manager = manager;
         this.config = config;
