@@ -15,25 +15,37 @@ import dev.anytimenn.train.TrainingListener;
 import dev.anytimenn.weighting.AdaLossOptions;
 import dev.anytimenn.weighting.LossWeighting;
 import dev.anytimenn.weighting.LossWeightings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 
 /**
- * Records the engine's own profiler (libtorch's autograd profiler, as a Chrome trace) over a few steps
- * of the project's real training loop, so that time can be split by op and compared with the peer's
- * trace of the same steps (bench/profile aggregates both).
+ * Runs the project's real training loop (the demo model's recipe as in PerfBench's train measure, on
+ * synthetic images) and reports, over the steps after a warm-up, the median step time and the minor
+ * page faults per step. Optionally records the engine's own profiler (libtorch's autograd profiler, a
+ * Chrome trace) over those steps; note that the profiler's own allocations inflate the op times, so read
+ * a trace for op counts, shapes and shares, not for absolute times.
  *
- * <p>Usage: java ... bench/ProfileStep.java C WARM_STEPS PROFILED_STEPS TRACE_FILE
+ * <p>Usage: java ... ProfileStep C WARM_STEPS MEASURED_STEPS [TRACE_FILE [record-shapes]]
+ * (bench/profile runs it; -Danytimenn.retainNativeMemory=false turns engine.NativeMemory off).
  */
 public final class ProfileStep {
 
     public static void main(String[] args) throws Exception {
+        if (args.length < 3) {
+            throw new IllegalArgumentException("usage: ProfileStep C WARM_STEPS MEASURED_STEPS [TRACE_FILE [record-shapes]]");
+        }
         int c = Integer.parseInt(args[0]);
         int warm = Integer.parseInt(args[1]);
-        int profiled = Integer.parseInt(args[2]);
-        String trace = args[3];
+        int measured = Integer.parseInt(args[2]);
+        String trace = args.length > 3 ? args[3] : null;
+        boolean shapes = args.length > 4 && args[4].equals("record-shapes");
         int batch = 128;
-        int steps = warm + profiled;
+        int steps = warm + measured;
         ImageSet data = synthetic(steps * batch, 7L + c);
         ModelConfig config = new ModelConfig("resann", 2, c, 1, 10, new InputShape(1, 28, 28));
         TrainConfig trainConfig = new TrainConfig(1, batch, 0.1, 0.9, false, 1e-4, "cosine", 0, 1, 0, 0, 0, false,
@@ -55,16 +67,14 @@ public final class ProfileStep {
                     stamps[step] = System.nanoTime();
                     if (step == warm) {
                         faults[0] = minorFaults();
+                        if (trace != null) {
+                            JniUtils.startProfile(false, shapes, false);
+                        }
                     } else if (step == steps) {
                         faults[1] = minorFaults();
-                    }
-                    if (trace.equals("-")) {
-                        return;
-                    }
-                    if (step == warm) {
-                        JniUtils.startProfile(false, Boolean.getBoolean("shapes"), false);
-                    } else if (step == steps) {
-                        JniUtils.stopProfile(trace);
+                        if (trace != null) {
+                            JniUtils.stopProfile(trace);
+                        }
                     }
                 }
 
@@ -75,28 +85,28 @@ public final class ProfileStep {
                 trainer.fit(new TrainingData(data, data.slice(0, 0), Normalization.fit(data)));
             }
         }
-        double ms = (stamps[steps] - stamps[warm]) / 1e6 / profiled;
-        StringBuilder each = new StringBuilder();
-        for (int i = 1; i <= steps; i++) {
-            each.append(String.format(Locale.ROOT, " %.0f", (stamps[i] - stamps[i - 1]) / 1e6));
+        double[] stepMs = new double[measured];
+        for (int i = 0; i < measured; i++) {
+            stepMs[i] = (stamps[warm + i + 1] - stamps[warm + i]) / 1e6;
         }
-        System.err.println("step ms:" + each);
-        double[] measured = new double[profiled];
-        for (int i = 0; i < profiled; i++) {
-            measured[i] = (stamps[warm + i + 1] - stamps[warm + i]) / 1e6;
-        }
-        java.util.Arrays.sort(measured);
-        System.err.printf(Locale.ROOT, "median step %.1f ms, %d minor faults/step%n", measured[profiled / 2],
-                (faults[1] - faults[0]) / profiled);
-        System.out.printf(Locale.ROOT, "{\"side\":\"java\",\"c\":%d,\"profiledSteps\":%d,\"wallMsPerStep\":%.3f}%n",
-                c, profiled, ms);
+        double[] sorted = stepMs.clone();
+        Arrays.sort(sorted);
+        double median = measured % 2 == 1 ? sorted[measured / 2]
+                : (sorted[measured / 2 - 1] + sorted[measured / 2]) / 2;
+        System.out.printf(Locale.ROOT, "{\"side\":\"java\",\"c\":%d,\"batch\":%d,\"retainNativeMemory\":%s,"
+                + "\"measuredSteps\":%d,\"medianStepMs\":%.3f,\"minorFaultsPerStep\":%d,\"stepMs\":[%s]}%n",
+                c, batch, System.getProperty("anytimenn.retainNativeMemory", "true"), measured, median,
+                (faults[1] - faults[0]) / measured,
+                Arrays.stream(stepMs).mapToObj(v -> String.format(Locale.ROOT, "%.1f", v))
+                        .collect(Collectors.joining(",")));
     }
 
+    /** This process's minor page faults so far (field 10 of /proc/self/stat), or -1 where there is none. */
     static long minorFaults() {
         try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            String stat = Files.readString(Path.of("/proc/self/stat"));
             return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[7]);
-        } catch (java.io.IOException e) {
+        } catch (IOException | RuntimeException e) {
             return -1;
         }
     }

@@ -14,13 +14,15 @@ import org.slf4j.LoggerFactory;
  * <p>Why: every training step allocates its activations and gradients afresh (megabytes each) and frees
  * them when the step's sub-manager closes. Java runs that work on a non-main thread, so glibc serves it
  * from a thread arena, and it gives an emptied arena heap back to the kernel at once. The next step
- * faults every page in again and the kernel zeroes it. On the demo model that was about 1 million page
- * faults in 70 steps and 17 % of all CPU time in the kernel. Fixing the trim and mmap thresholds cut it
- * to 150 thousand faults and 2 % (bench/RESULTS.md, #6). A Python process does its work on the main
- * thread, whose arena adapts its thresholds, so it does not pay this.
+ * faults every page in again and the kernel zeroes it. Training the demo model took about 40 thousand
+ * page faults per step and 17 % of all CPU time was in the kernel; with the settings here, a few hundred
+ * faults per step and 2 % (bench/RESULTS.md, #6). Three settings are needed: the trim threshold (free
+ * memory kept at the top of a heap), the mmap threshold (fixed, so large blocks come from the heaps
+ * rather than being mapped and unmapped one by one) and the top pad (a thread arena deletes a heap that
+ * empties completely unless this much padding is asked for, whatever the trim threshold).
  *
- * <p>Fixing the thresholds means freed memory stays in the process: resident memory stays near its peak
- * instead of falling between steps. It does not grow past the peak, because the kept memory is reused.
+ * <p>So freed memory stays in the process: resident memory stays near its peak
+ * instead of falling between steps, and it does not creep up, because the kept memory is reused.
  *
  * <p>Process-wide and idempotent. It does nothing on anything but Linux with glibc, when the user has
  * set glibc's own malloc environment variables (they win), or when the system property
@@ -33,6 +35,7 @@ public final class NativeMemory {
 
     // glibc's malloc.h parameter numbers
     private static final int M_TRIM_THRESHOLD = -1;
+    private static final int M_TOP_PAD = -2;
     private static final int M_MMAP_THRESHOLD = -3;
 
     /** Free memory at the top of a heap kept before trimming; above any one step's working set here. */
@@ -42,6 +45,8 @@ public final class NativeMemory {
      * value glibc accepts on 64-bit; it covers one activation of batch 128 at 64 channels of 32x32.
      */
     static final int MMAP_THRESHOLD = 32 << 20;
+    /** glibc's largest thread-arena heap (64 MiB on 64-bit), so that no emptied heap is deleted. */
+    static final int TOP_PAD = 64 << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeMemory.class);
     private static Boolean applied;
@@ -49,9 +54,9 @@ public final class NativeMemory {
     private NativeMemory() {}
 
     /**
-     * Fixes glibc's trim and mmap thresholds once per process.
+     * Fixes glibc's trim threshold, mmap threshold and top pad once per process.
      *
-     * @return whether the thresholds are now fixed by this call or an earlier one
+     * @return whether the settings are now fixed by this call or an earlier one
      */
     public static synchronized boolean retainFreedMemory() {
         if (applied == null) {
@@ -71,9 +76,10 @@ public final class NativeMemory {
             libc.getFunction("gnu_get_libc_version"); // throws unless this is glibc
             Function mallopt = libc.getFunction("mallopt");
             boolean ok = mallopt.invokeInt(new Object[] {M_TRIM_THRESHOLD, TRIM_THRESHOLD}) == 1
-                    && mallopt.invokeInt(new Object[] {M_MMAP_THRESHOLD, MMAP_THRESHOLD}) == 1;
-            LOG.debug("malloc trim threshold {} B, mmap threshold {} B: {}", TRIM_THRESHOLD, MMAP_THRESHOLD,
-                    ok ? "set" : "refused");
+                    && mallopt.invokeInt(new Object[] {M_MMAP_THRESHOLD, MMAP_THRESHOLD}) == 1
+                    && mallopt.invokeInt(new Object[] {M_TOP_PAD, TOP_PAD}) == 1;
+            LOG.debug("malloc trim threshold {} B, mmap threshold {} B, top pad {} B: {}", TRIM_THRESHOLD,
+                    MMAP_THRESHOLD, TOP_PAD, ok ? "set" : "refused");
             return ok;
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             LOG.debug("cannot reach glibc's mallopt ({}); malloc settings unchanged", e.toString());
