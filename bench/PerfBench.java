@@ -2,6 +2,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -282,10 +283,18 @@ public class PerfBench {
     }
 
     /** Median forward+backward milliseconds of one layer at the training batch. */
-    @SuppressWarnings("try") // the collector is opened for its grad mode only
     static double timeLayer(NDManager parent, Layer layer) {
+        return timeLayer(parent, layer, batch, true, reps.floorWarm(), reps.floorReps());
+    }
+
+    /**
+     * Median milliseconds of one layer at batch n: forward + backward (training: batch statistics, grad
+     * mode on) or forward only (inference: running statistics, grad mode off).
+     */
+    @SuppressWarnings("try") // the collector is opened for its grad mode only
+    static double timeLayer(NDManager parent, Layer layer, int n, boolean training, int warm, int repeats) {
         try (NDManager scope = parent.newSubManager()) {
-            NDArray base = scope.randomNormal(withBatch(layer.input(), batch));
+            NDArray base = scope.randomNormal(withBatch(layer.input(), n));
             List<PtNDArray> params = new ArrayList<>();
             UnaryOperator<PtNDArray> op;
             switch (layer.kind()) {
@@ -302,7 +311,7 @@ public class PerfBench {
                     PtNDArray runningMean = (PtNDArray) scope.zeros(channels);
                     PtNDArray runningVar = (PtNDArray) scope.ones(channels);
                     // argument order as DJL's PtNDArrayEx.batchNorm passes them; 0.1 = 1 - DJL's momentum 0.9
-                    op = x -> JniUtils.batchNorm(x, runningMean, runningVar, gamma, beta, true, 0.1, 1e-5);
+                    op = x -> JniUtils.batchNorm(x, runningMean, runningVar, gamma, beta, training, 0.1, 1e-5);
                 }
                 case "linear" -> {
                     PtNDArray w = leaf(scope.randomNormal(layer.weight()).muli(0.05f), params);
@@ -317,19 +326,25 @@ public class PerfBench {
                 Shape outShape = op.apply((PtNDArray) base).getShape(); // grad mode off: no graph
                 outputGrad = (PtNDArray) scope.ones(outShape);
             }
-            double[] ms = new double[reps.floorReps()];
-            for (int i = -reps.floorWarm(); i < reps.floorReps(); i++) {
+            double[] ms = new double[repeats];
+            for (int i = -warm; i < repeats; i++) {
                 try (NDManager it = scope.newSubManager()) {
                     base.tempAttach(it); // the copy and every op output join `it`
                     PtNDArray x = (PtNDArray) base;
-                    if (layer.inputGrad()) {
-                        x = (PtNDArray) base.duplicate();
-                        x.setRequiresGradient(true);
-                    }
-                    long t0 = System.nanoTime();
-                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        PtNDArray y = op.apply(x);
-                        JniUtils.backward(y, outputGrad, false, false);
+                    long t0;
+                    if (!training) {
+                        t0 = System.nanoTime();
+                        op.apply(x); // grad mode is off outside a collector
+                    } else {
+                        if (layer.inputGrad()) {
+                            x = (PtNDArray) base.duplicate();
+                            x.setRequiresGradient(true);
+                        }
+                        t0 = System.nanoTime();
+                        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                            PtNDArray y = op.apply(x);
+                            JniUtils.backward(y, outputGrad, false, false);
+                        }
                     }
                     long t = System.nanoTime() - t0;
                     for (PtNDArray p : params) {
@@ -444,7 +459,9 @@ public class PerfBench {
      * Inference through the network's ordinary forward ({@code training = false}, grad mode off, all six
      * heads computed). Per run: copy the input from a Java float[] into a sub-manager, forward, softmax of
      * the final head, copy it back (as {@code bench/InferenceBench} times the whole network).
-     * Batch 1: median (and p99) latency. Batch 256: images/s = 256 / median time.
+     * Batch 1: median (and p99) latency, and against it the batch-1 kernel floor: the forward of each
+     * conv / BN (running statistics) / linear layer alone at batch 1, medians summed, as the training floor
+     * but forward only. Batch 256: images/s = 256 / median time.
      */
     static Map<String, Object> infer(int c) {
         ModelConfig config = demoConfig(c);
@@ -460,6 +477,7 @@ public class PerfBench {
         }
         double[] b1 = new double[reps.b1Runs()];
         double[] b256 = new double[reps.b256Runs()];
+        double b1KernelsMs = 0;
         Engine.getInstance().setRandomSeed(1);
         JniUtils.setGradMode(false);
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -477,17 +495,26 @@ public class PerfBench {
                     b256[i] = ms;
                 }
             }
+            // the batch-1 kernel floor: each conv / BN / linear layer's forward alone, summed
+            List<Layer> layers = new ArrayList<>();
+            collectLayers(net, "", layers);
+            for (Layer layer : layers) {
+                b1KernelsMs += timeLayer(manager, layer, 1, false, reps.b1Warm() / 4, reps.b1Runs() / 5);
+            }
         }
         Map<String, Object> r = header("infer");
         r.put("c", c);
         r.put("batch1Runs", b1.length);
         r.put("batch1P50Ms", round3(median(b1)));
         r.put("batch1P99Ms", round3(percentile(b1, 99)));
+        r.put("batch1KernelsMs", round3(b1KernelsMs));
+        r.put("batch1OverKernels", round3(median(b1) / b1KernelsMs));
         r.put("batch256Runs", b256.length);
         r.put("batch256MedianMs", round3(median(b256)));
         r.put("batch256ImagesPerSecond", round1(INFER_BATCH / (median(b256) / 1e3)));
-        System.err.printf(Locale.ROOT, "[java] infer c=%d: batch 1 p50 %.3f ms (p99 %.3f); batch %d %.1f images/s%n",
-                c, median(b1), percentile(b1, 99), INFER_BATCH, INFER_BATCH / (median(b256) / 1e3));
+        System.err.printf(Locale.ROOT, "[java] infer c=%d: batch 1 p50 %.3f ms (p99 %.3f; its conv/BN/linear kernels "
+                + "%.3f ms); batch %d %.1f images/s%n", c, median(b1), percentile(b1, 99), b1KernelsMs, INFER_BATCH,
+                INFER_BATCH / (median(b256) / 1e3));
         return r;
     }
 
@@ -532,13 +559,50 @@ public class PerfBench {
                 }
             }
         }
+        // one batch norm on a tiny input (inference): through DJL's BatchNorm block, and straight to the engine
+        // as model.Layers.bnRelu calls it; the difference is the block's per-call wrapping (swapAxes etc.)
+        double[] bnBlockNs = new double[reps.opChunks()];
+        double[] bnDirectNs = new double[reps.opChunks()];
+        Shape tiny = new Shape(1, 4, 2, 2);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            BatchNorm bn = BatchNorm.builder().optMomentum(0.9f).optEpsilon(1e-5f).build();
+            bn.initialize(manager, DataType.FLOAT32, tiny);
+            ParameterStore ps = new ParameterStore(manager, false);
+            PtNDArray[] p = new PtNDArray[4];
+            String[] names = {"runningMean", "runningVar", "gamma", "beta"};
+            for (int j = 0; j < 4; j++) {
+                p[j] = (PtNDArray) bn.getDirectParameters().get(names[j]).getArray();
+            }
+            for (int i = -reps.opWarmChunks(); i < reps.opChunks(); i++) {
+                try (NDManager it = manager.newSubManager()) {
+                    NDArray x = it.randomNormal(tiny);
+                    NDList in = new NDList(x);
+                    long t0 = System.nanoTime();
+                    for (int j = 0; j < k; j++) {
+                        bn.forward(ps, in, false);
+                    }
+                    long t1 = System.nanoTime();
+                    for (int j = 0; j < k; j++) {
+                        JniUtils.batchNorm((PtNDArray) x, p[0], p[1], p[2], p[3], false, 0.1, 1e-5);
+                    }
+                    long t2 = System.nanoTime();
+                    if (i >= 0) {
+                        bnBlockNs[i] = (double) (t1 - t0) / k;
+                        bnDirectNs[i] = (double) (t2 - t1) / k;
+                    }
+                }
+            }
+        }
         Map<String, Object> r = header("overhead");
         r.put("chunks", addNs.length);
         r.put("opsPerChunk", k);
         r.put("addNs", round1(median(addNs)));
         r.put("addInplaceNs", round1(median(addiNs)));
-        System.err.printf(Locale.ROOT, "[java] trivial op: add %.0f ns, in-place add %.0f ns%n", median(addNs),
-                median(addiNs));
+        r.put("batchNormBlockNs", round1(median(bnBlockNs)));
+        r.put("batchNormDirectNs", round1(median(bnDirectNs)));
+        System.err.printf(Locale.ROOT, "[java] trivial op: add %.0f ns, in-place add %.0f ns; batch norm of a tiny "
+                + "input: DJL block %.0f ns, direct %.0f ns%n", median(addNs), median(addiNs), median(bnBlockNs),
+                median(bnDirectNs));
         return r;
     }
 

@@ -3,6 +3,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.anytimenn.data.ImageSet;
 import dev.anytimenn.data.Normalization;
+import dev.anytimenn.engine.NativeMemory;
 import dev.anytimenn.eval.report.EpochSummary;
 import dev.anytimenn.model.AnytimeNetwork;
 import dev.anytimenn.model.Architectures;
@@ -31,7 +32,8 @@ import java.util.stream.Collectors;
  * a trace for op counts, shapes and shares, not for absolute times.
  *
  * <p>Usage: java ... ProfileStep C WARM_STEPS MEASURED_STEPS [TRACE_FILE [record-shapes]]
- * (bench/profile runs it; -Danytimenn.retainNativeMemory=false turns engine.NativeMemory off).
+ * (bench/profile runs it; -Danytimenn.retainNativeMemory=false turns engine.NativeMemory off; the
+ * output says whether it was in effect).
  */
 public final class ProfileStep {
 
@@ -95,7 +97,7 @@ public final class ProfileStep {
                 : (sorted[measured / 2 - 1] + sorted[measured / 2]) / 2;
         System.out.printf(Locale.ROOT, "{\"side\":\"java\",\"c\":%d,\"batch\":%d,\"retainNativeMemory\":%s,"
                 + "\"measuredSteps\":%d,\"medianStepMs\":%.3f,\"minorFaultsPerStep\":%d,\"stepMs\":[%s]}%n",
-                c, batch, System.getProperty("anytimenn.retainNativeMemory", "true"), measured, median,
+                c, batch, NativeMemory.retainFreedMemory(), measured, median,
                 (faults[1] - faults[0]) / measured,
                 Arrays.stream(stepMs).mapToObj(v -> String.format(Locale.ROOT, "%.1f", v))
                         .collect(Collectors.joining(",")));

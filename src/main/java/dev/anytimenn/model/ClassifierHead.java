@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
@@ -29,7 +28,7 @@ public final class ClassifierHead extends AbstractBlock implements MacCounted {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray h = Activation.relu(bn.forward(ps, inputs, training).singletonOrThrow());
+        NDArray h = Layers.bnRelu(bn, ps, inputs.singletonOrThrow(), training);
         NDArray pooled = Pool.globalAvgPool2d(h);
         return linear.forward(ps, new NDList(pooled), training);
     }

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
@@ -61,9 +60,9 @@ final class DenseLayer extends AbstractBlock implements MacCounted {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList x = transition == null ? inputs : transition.forward(ps, inputs, training);
-        NDArray h = Activation.relu(bn1.forward(ps, x, training).singletonOrThrow());
+        NDArray h = Layers.bnRelu(bn1, ps, x.singletonOrThrow(), training);
         h = conv1.forward(ps, new NDList(h), training).singletonOrThrow();
-        h = Activation.relu(bn2.forward(ps, new NDList(h), training).singletonOrThrow());
+        h = Layers.bnRelu(bn2, ps, h, training);
         h = conv2.forward(ps, new NDList(h), training).singletonOrThrow();
         return new NDList(x.singletonOrThrow().concat(h, 1));
     }

@@ -1,12 +1,19 @@
 package dev.anytimenn.model;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 
-/** The layer settings every architecture here shares. */
+/** The layer settings every architecture here shares, and the BN-ReLU they all use. */
 final class Layers {
 
     /** Batch-norm momentum in DJL's convention (running = 0.9 running + 0.1 batch), as the paper's code. */
@@ -31,7 +38,27 @@ final class Layers {
         return conv;
     }
 
+    static final float BN_EPSILON = 1e-5f;
+
     static BatchNorm batchNorm() {
-        return BatchNorm.builder().optMomentum(BN_MOMENTUM).optEpsilon(1e-5f).build();
+        return BatchNorm.builder().optMomentum(BN_MOMENTUM).optEpsilon(BN_EPSILON).build();
+    }
+
+    /**
+     * ReLU(BN(x)) over the channel axis 1, with the block's parameters passed straight to the engine's
+     * batch norm. DJL's BatchNorm block makes the same engine call, with the same arguments, but for axis 1
+     * it wraps it in two swapAxes and a sub-manager, which adds two autograd nodes per call (bench/RESULTS.md,
+     * #6, has what that cost). Running statistics update in training exactly as through the block.
+     */
+    static NDArray bnRelu(BatchNorm bn, ParameterStore ps, NDArray x, boolean training) {
+        ParameterList params = bn.getDirectParameters();
+        Device device = x.getDevice();
+        NDArray y = JniUtils.batchNorm((PtNDArray) x,
+                (PtNDArray) ps.getValue(params.get("runningMean"), device, training),
+                (PtNDArray) ps.getValue(params.get("runningVar"), device, training),
+                (PtNDArray) ps.getValue(params.get("gamma"), device, training),
+                (PtNDArray) ps.getValue(params.get("beta"), device, training),
+                training, 1f - BN_MOMENTUM, BN_EPSILON); // float arithmetic first, as DJL's call
+        return Activation.relu(y);
     }
 }

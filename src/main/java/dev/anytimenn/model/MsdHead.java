@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
@@ -44,7 +43,7 @@ public final class MsdHead extends AbstractBlock implements MacCounted {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList x = new NDList(inputs.get(inputs.size() - 1));
         x = conv2.forward(ps, conv1.forward(ps, x, training), training);
-        NDArray h = Activation.relu(bn.forward(ps, x, training).singletonOrThrow());
+        NDArray h = Layers.bnRelu(bn, ps, x.singletonOrThrow(), training);
         return linear.forward(ps, new NDList(Pool.globalAvgPool2d(h)), training);
     }
 

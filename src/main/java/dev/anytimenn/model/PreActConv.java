@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
@@ -37,7 +36,7 @@ public final class PreActConv extends AbstractBlock implements MacCounted {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray h = Activation.relu(bn.forward(ps, inputs, training).singletonOrThrow());
+        NDArray h = Layers.bnRelu(bn, ps, inputs.singletonOrThrow(), training);
         return conv.forward(ps, new NDList(h), training);
     }
 

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
@@ -52,9 +51,9 @@ public final class ResidualUnit extends AbstractBlock implements MacCounted {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray h = Activation.relu(bn1.forward(ps, inputs, training).singletonOrThrow());
+        NDArray h = Layers.bnRelu(bn1, ps, x, training);
         h = conv1.forward(ps, new NDList(h), training).singletonOrThrow();
-        h = Activation.relu(bn2.forward(ps, new NDList(h), training).singletonOrThrow());
+        h = Layers.bnRelu(bn2, ps, h, training);
         h = conv2.forward(ps, new NDList(h), training).singletonOrThrow();
         return new NDList(h.addi(shortcut(x)));
     }
