@@ -93,7 +93,7 @@ public class PerfBench {
 
     private static boolean quick;
     private static int round = 1;
-    private static int batch = 128;
+    static int batch = 128; // read by bench/ProfileStep.java
     private static int[] widths = {16};
     private static int inferC = 16;
     private static Reps reps = Reps.FULL;
@@ -377,40 +377,15 @@ public class PerfBench {
      * thread); the first {@code trainWarm} steps are dropped.
      */
     static Map<String, Object> train(int c) throws IOException {
-        ModelConfig config = demoConfig(c);
         int steps = reps.trainWarm() + reps.trainSteps();
-        ImageSet data = synthetic(steps * batch, 7L + c);
-        TrainConfig trainConfig = new TrainConfig(1, batch, 0.1, 0.9, false, 1e-4, "cosine", 0, 1, 0, 0, 0, false,
-                "const", AdaLossOptions.DEFAULTS);
         long[] stamps = new long[steps + 1];
         double[] losses = new double[steps + 1];
-        long macs;
-        long parameters;
-        Engine.getInstance().setRandomSeed(1);
-        try (NDManager manager = NDManager.newBaseManager()) {
-            AnytimeNetwork net = Architectures.buildInitialized(config, manager);
-            macs = forwardMacs(net);
-            parameters = trainableParameters(net);
-            LossWeighting weighting = LossWeightings.create("const", net.headCount(), AdaLossOptions.DEFAULTS, 1);
-            TrainingListener listener = new TrainingListener() {
-                @Override
-                public void epochStarted(int epoch, int epochs, int stepsInEpoch) {
-                    stamps[0] = System.nanoTime();
-                }
-
-                @Override
-                public void stepFinished(int epoch, int step, double loss, double imagesPerSecond) {
-                    stamps[step] = System.nanoTime();
-                    losses[step] = loss;
-                }
-
-                @Override
-                public void epochFinished(EpochSummary summary) {}
-            };
-            try (AnytimeTrainer trainer = new AnytimeTrainer(net, manager, trainConfig, weighting, listener, null)) {
-                trainer.fit(new TrainingData(data, data.slice(0, 0), Normalization.fit(data)));
-            }
-        }
+        long[] size = trainDemo(c, steps, (step, loss) -> {
+            stamps[step] = System.nanoTime();
+            losses[step] = loss;
+        });
+        long macs = size[0];
+        long parameters = size[1];
         double[] stepMs = new double[reps.trainSteps()];
         for (int i = 0; i < stepMs.length; i++) {
             int s = reps.trainWarm() + i; // 0-based step s runs from stamps[s] to stamps[s + 1]
@@ -438,6 +413,48 @@ public class PerfBench {
         System.err.printf(Locale.ROOT, "[java] train c=%d batch %d: median step %.1f ms, %.1f images/s, %.1f GFLOP/s,"
                 + " peak RSS %.0f MiB%n", c, batch, med, ips, ips * 6.0 * macs / 1e9, procStatusKb("VmHWM") / 1024.0);
         return r;
+    }
+
+    /** Hears each step of {@link #trainDemo}: step 0 when the epoch starts, then 1, 2, ... with its loss. */
+    interface StepObserver {
+        void stepFinished(int step, double loss);
+    }
+
+    /**
+     * Trains the demo recipe of {@link #train} at width c for the given number of steps on synthetic
+     * images, through the project's AnytimeTrainer; also used by bench/ProfileStep.java.
+     *
+     * @return the network's forward MACs per image and its trainable parameter count
+     */
+    static long[] trainDemo(int c, int steps, StepObserver observer) throws IOException {
+        ModelConfig config = demoConfig(c);
+        ImageSet data = synthetic(steps * batch, 7L + c);
+        TrainConfig trainConfig = new TrainConfig(1, batch, 0.1, 0.9, false, 1e-4, "cosine", 0, 1, 0, 0, 0, false,
+                "const", AdaLossOptions.DEFAULTS);
+        Engine.getInstance().setRandomSeed(1);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            AnytimeNetwork net = Architectures.buildInitialized(config, manager);
+            long[] size = {forwardMacs(net), trainableParameters(net)};
+            LossWeighting weighting = LossWeightings.create("const", net.headCount(), AdaLossOptions.DEFAULTS, 1);
+            TrainingListener listener = new TrainingListener() {
+                @Override
+                public void epochStarted(int epoch, int epochs, int stepsInEpoch) {
+                    observer.stepFinished(0, Double.NaN);
+                }
+
+                @Override
+                public void stepFinished(int epoch, int step, double loss, double imagesPerSecond) {
+                    observer.stepFinished(step, loss);
+                }
+
+                @Override
+                public void epochFinished(EpochSummary summary) {}
+            };
+            try (AnytimeTrainer trainer = new AnytimeTrainer(net, manager, trainConfig, weighting, listener, null)) {
+                trainer.fit(new TrainingData(data, data.slice(0, 0), Normalization.fit(data)));
+            }
+            return size;
+        }
     }
 
     static ImageSet synthetic(int images, long seed) {
