@@ -386,11 +386,7 @@ public class PerfBench {
         });
         long macs = size[0];
         long parameters = size[1];
-        double[] stepMs = new double[reps.trainSteps()];
-        for (int i = 0; i < stepMs.length; i++) {
-            int s = reps.trainWarm() + i; // 0-based step s runs from stamps[s] to stamps[s + 1]
-            stepMs[i] = (stamps[s + 1] - stamps[s]) / 1e6;
-        }
+        double[] stepMs = stepMillis(stamps, reps.trainWarm(), reps.trainSteps());
         double med = median(stepMs);
         double ips = batch / (med / 1e3);
         double meanIps = batch * stepMs.length / (Arrays.stream(stepMs).sum() / 1e3);
@@ -413,6 +409,16 @@ public class PerfBench {
         System.err.printf(Locale.ROOT, "[java] train c=%d batch %d: median step %.1f ms, %.1f images/s, %.1f GFLOP/s,"
                 + " peak RSS %.0f MiB%n", c, batch, med, ips, ips * 6.0 * macs / 1e9, procStatusKb("VmHWM") / 1024.0);
         return r;
+    }
+
+    /** Milliseconds of the steps after the first `warm`, from the stamps trainDemo's observer took. */
+    static double[] stepMillis(long[] stamps, int warm, int measured) {
+        double[] ms = new double[measured];
+        for (int i = 0; i < measured; i++) {
+            int s = warm + i; // 0-based step s runs from stamps[s] to stamps[s + 1]
+            ms[i] = (stamps[s + 1] - stamps[s]) / 1e6;
+        }
+        return ms;
     }
 
     /** Hears each step of {@link #trainDemo}: step 0 when the epoch starts, then 1, 2, ... with its loss. */

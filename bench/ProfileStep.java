@@ -46,14 +46,8 @@ public final class ProfileStep {
                 }
             }
         });
-        double[] stepMs = new double[measured];
-        for (int i = 0; i < measured; i++) {
-            stepMs[i] = (stamps[warm + i + 1] - stamps[warm + i]) / 1e6;
-        }
-        double[] sorted = stepMs.clone();
-        Arrays.sort(sorted);
-        double median = measured % 2 == 1 ? sorted[measured / 2]
-                : (sorted[measured / 2 - 1] + sorted[measured / 2]) / 2;
+        double[] stepMs = PerfBench.stepMillis(stamps, warm, measured);
+        double median = PerfBench.median(stepMs);
         System.out.printf(Locale.ROOT, "{\"side\":\"java\",\"c\":%d,\"batch\":%d,\"retainNativeMemory\":%s,"
                 + "\"measuredSteps\":%d,\"medianStepMs\":%.3f,\"minorFaultsPerStep\":%d,\"stepMs\":[%s]}%n",
                 c, PerfBench.batch, NativeMemory.retainFreedMemory(), measured, median,
