@@ -296,30 +296,7 @@ public class PerfBench {
         try (NDManager scope = parent.newSubManager()) {
             NDArray base = scope.randomNormal(withBatch(layer.input(), n));
             List<PtNDArray> params = new ArrayList<>();
-            UnaryOperator<PtNDArray> op;
-            switch (layer.kind()) {
-                case "conv" -> {
-                    PtNDArray w = leaf(scope.randomNormal(layer.weight()).muli(0.05f), params);
-                    PtNDArray bias = layer.bias() ? leaf(scope.zeros(new Shape(layer.weight().get(0))), params) : null;
-                    op = x -> JniUtils.convolution(x, w, bias, layer.stride(), layer.padding(), layer.dilation(),
-                            layer.groups());
-                }
-                case "bn" -> {
-                    Shape channels = new Shape(layer.input().get(1));
-                    PtNDArray gamma = leaf(scope.ones(channels), params);
-                    PtNDArray beta = leaf(scope.zeros(channels), params);
-                    PtNDArray runningMean = (PtNDArray) scope.zeros(channels);
-                    PtNDArray runningVar = (PtNDArray) scope.ones(channels);
-                    // argument order as DJL's PtNDArrayEx.batchNorm passes them; 0.1 = 1 - DJL's momentum 0.9
-                    op = x -> JniUtils.batchNorm(x, runningMean, runningVar, gamma, beta, training, 0.1, 1e-5);
-                }
-                case "linear" -> {
-                    PtNDArray w = leaf(scope.randomNormal(layer.weight()).muli(0.05f), params);
-                    PtNDArray bias = leaf(scope.zeros(new Shape(layer.weight().get(0))), params);
-                    op = x -> JniUtils.linear(x, w, bias);
-                }
-                default -> throw new AssertionError(layer.kind());
-            }
+            UnaryOperator<PtNDArray> op = layerOp(scope, layer, training, params);
             PtNDArray outputGrad;
             try (NDManager probe = scope.newSubManager()) {
                 base.tempAttach(probe);
@@ -356,6 +333,36 @@ public class PerfBench {
                 }
             }
             return median(ms);
+        }
+    }
+
+    /**
+     * The layer's engine call with parameters of its shapes (random weights; BN with fresh running
+     * statistics) in scope; trainable ones are marked for gradients and added to params.
+     */
+    static UnaryOperator<PtNDArray> layerOp(NDManager scope, Layer layer, boolean training, List<PtNDArray> params) {
+        switch (layer.kind()) {
+            case "conv" -> {
+                PtNDArray w = leaf(scope.randomNormal(layer.weight()).muli(0.05f), params);
+                PtNDArray bias = layer.bias() ? leaf(scope.zeros(new Shape(layer.weight().get(0))), params) : null;
+                return x -> JniUtils.convolution(x, w, bias, layer.stride(), layer.padding(), layer.dilation(),
+                        layer.groups());
+            }
+            case "bn" -> {
+                Shape channels = new Shape(layer.input().get(1));
+                PtNDArray gamma = leaf(scope.ones(channels), params);
+                PtNDArray beta = leaf(scope.zeros(channels), params);
+                PtNDArray runningMean = (PtNDArray) scope.zeros(channels);
+                PtNDArray runningVar = (PtNDArray) scope.ones(channels);
+                // argument order as DJL's PtNDArrayEx.batchNorm passes them; 0.1 = 1 - DJL's momentum 0.9
+                return x -> JniUtils.batchNorm(x, runningMean, runningVar, gamma, beta, training, 0.1, 1e-5);
+            }
+            case "linear" -> {
+                PtNDArray w = leaf(scope.randomNormal(layer.weight()).muli(0.05f), params);
+                PtNDArray bias = leaf(scope.zeros(new Shape(layer.weight().get(0))), params);
+                return x -> JniUtils.linear(x, w, bias);
+            }
+            default -> throw new AssertionError(layer.kind());
         }
     }
 
@@ -501,6 +508,7 @@ public class PerfBench {
         double[] b1 = new double[reps.b1Runs()];
         double[] b256 = new double[reps.b256Runs()];
         double b1KernelsMs = 0;
+        double b1ChainMs;
         Engine.getInstance().setRandomSeed(1);
         JniUtils.setGradMode(false);
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -524,6 +532,7 @@ public class PerfBench {
             for (Layer layer : layers) {
                 b1KernelsMs += timeLayer(manager, layer, 1, false, reps.b1Warm() / 4, reps.b1Runs() / 5);
             }
+            b1ChainMs = kernelChainMs(manager, layers, 1, reps.b1Warm(), reps.b1Runs());
         }
         Map<String, Object> r = header("infer");
         r.put("c", c);
@@ -532,13 +541,46 @@ public class PerfBench {
         r.put("batch1P99Ms", round3(percentile(b1, 99)));
         r.put("batch1KernelsMs", round3(b1KernelsMs));
         r.put("batch1OverKernels", round3(median(b1) / b1KernelsMs));
+        r.put("batch1KernelChainMs", round3(b1ChainMs));
+        r.put("batch1OverKernelChain", round3(median(b1) / b1ChainMs));
         r.put("batch256Runs", b256.length);
         r.put("batch256MedianMs", round3(median(b256)));
         r.put("batch256ImagesPerSecond", round1(INFER_BATCH / (median(b256) / 1e3)));
         System.err.printf(Locale.ROOT, "[java] infer c=%d: batch 1 p50 %.3f ms (p99 %.3f; its conv/BN/linear kernels "
-                + "%.3f ms); batch %d %.1f images/s%n", c, median(b1), percentile(b1, 99), b1KernelsMs, INFER_BATCH,
-                INFER_BATCH / (median(b256) / 1e3));
+                + "%.3f ms alone, %.3f ms back to back); batch %d %.1f images/s%n", c, median(b1), percentile(b1, 99),
+                b1KernelsMs, b1ChainMs, INFER_BATCH, INFER_BATCH / (median(b256) / 1e3));
         return r;
+    }
+
+    /**
+     * Median milliseconds of the layers' forwards (grad mode off) run back to back in network order, each on
+     * an input of its own made beforehand: the same kernels as the summed floor, but in sequence, so each
+     * meets the caches the previous ones left (the summed floor repeats one layer on warm data). What a
+     * full forward spends beyond this is the framework and the ops that are not conv/BN/linear.
+     */
+    static double kernelChainMs(NDManager parent, List<Layer> layers, int n, int warm, int repeats) {
+        try (NDManager scope = parent.newSubManager()) {
+            List<UnaryOperator<PtNDArray>> ops = new ArrayList<>();
+            List<PtNDArray> inputs = new ArrayList<>();
+            for (Layer layer : layers) {
+                ops.add(layerOp(scope, layer, false, new ArrayList<>()));
+                inputs.add((PtNDArray) scope.randomNormal(withBatch(layer.input(), n)));
+            }
+            double[] ms = new double[repeats];
+            for (int i = -warm; i < repeats; i++) {
+                long t0 = System.nanoTime();
+                try (NDManager it = scope.newSubManager()) {
+                    for (int k = 0; k < ops.size(); k++) {
+                        ops.get(k).apply(inputs.get(k)).attach(it);
+                    }
+                }
+                long t = System.nanoTime() - t0;
+                if (i >= 0) {
+                    ms[i] = t / 1e6;
+                }
+            }
+            return median(ms);
+        }
     }
 
     static double forwardOnce(AnytimeNetwork net, ParameterStore ps, NDManager manager, float[] input, int n) {
