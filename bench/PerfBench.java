@@ -88,6 +88,8 @@ public class PerfBench {
     static final int CLASSES = 10;
     static final InputShape INPUT = new InputShape(1, 28, 28);
     static final int INFER_BATCH = 256;
+    /** Intra-op threads for the batch-1 figures on both sides (bench/peer/resann_peer.py: BATCH1_THREADS). */
+    static final int BATCH1_THREADS = 1;
 
     private static final ObjectMapper JSON = new ObjectMapper(); // compact: one object per line
 
@@ -489,7 +491,8 @@ public class PerfBench {
      * Inference through the network's ordinary forward ({@code training = false}, grad mode off, all six
      * heads computed). Per run: copy the input from a Java float[] into a sub-manager, forward, softmax of
      * the final head, copy it back (as {@code bench/InferenceBench} times the whole network).
-     * Batch 1: median (and p99) latency, and against it the batch-1 kernel floor: the forward of each
+     * Batch 1, on {@link #BATCH1_THREADS} intra-op thread: median (and p99) latency, and against it the
+     * batch-1 kernel floor, alone ({@link #timeLayer}) and back to back ({@link #kernelChainMs}): the forward of each
      * conv / BN (running statistics) / linear layer alone at batch 1, medians summed, as the training floor
      * but forward only. Batch 256: images/s = 256 / median time.
      */
@@ -514,16 +517,14 @@ public class PerfBench {
         try (NDManager manager = NDManager.newBaseManager()) {
             AnytimeNetwork net = Architectures.buildInitialized(config, manager);
             ParameterStore ps = new ParameterStore(manager, false);
+            // batch 1 on one intra-op thread, predict's default: with two, waking the second thread for each
+            // small op makes the latency bimodal (1.7 or 3.6 ms p50 from one process to the next)
+            int threads = JniUtils.getNumThreads();
+            JniUtils.setNumThreads(BATCH1_THREADS);
             for (int i = -reps.b1Warm(); i < b1.length; i++) {
                 double ms = forwardOnce(net, ps, manager, one, 1);
                 if (i >= 0) {
                     b1[i] = ms;
-                }
-            }
-            for (int i = -reps.b256Warm(); i < b256.length; i++) {
-                double ms = forwardOnce(net, ps, manager, many, INFER_BATCH);
-                if (i >= 0) {
-                    b256[i] = ms;
                 }
             }
             // the batch-1 kernel floor: each conv / BN / linear layer's forward alone, summed
@@ -533,9 +534,17 @@ public class PerfBench {
                 b1KernelsMs += timeLayer(manager, layer, 1, false, reps.b1Warm() / 4, reps.b1Runs() / 5);
             }
             b1ChainMs = kernelChainMs(manager, layers, 1, reps.b1Warm(), reps.b1Runs());
+            JniUtils.setNumThreads(threads);
+            for (int i = -reps.b256Warm(); i < b256.length; i++) {
+                double ms = forwardOnce(net, ps, manager, many, INFER_BATCH);
+                if (i >= 0) {
+                    b256[i] = ms;
+                }
+            }
         }
         Map<String, Object> r = header("infer");
         r.put("c", c);
+        r.put("batch1Threads", BATCH1_THREADS);
         r.put("batch1Runs", b1.length);
         r.put("batch1P50Ms", round3(median(b1)));
         r.put("batch1P99Ms", round3(percentile(b1, 99)));

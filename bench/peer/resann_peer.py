@@ -35,6 +35,7 @@ HEAD_STRIDE = 1
 CLASSES = 10
 INPUT = (1, 28, 28)
 INFER_BATCH = 256
+BATCH1_THREADS = 1  # intra-op threads for the batch-1 figures, as PerfBench.BATCH1_THREADS
 
 # Repeat counts: the same numbers as PerfBench.Reps (keep them in step).
 FULL = dict(gemm_warm=3, gemm_reps=10, floor_warm=3, floor_reps=15, train_warm=10, train_steps=40,
@@ -344,14 +345,17 @@ def infer(opt, reps, c):
         return (time.perf_counter() - t0) * 1e3
 
     with torch.no_grad():
+        threads = torch.get_num_threads()
+        torch.set_num_threads(BATCH1_THREADS)  # as PerfBench: batch 1 on one intra-op thread
         for _ in range(reps["b1_warm"]):
             once(one)
         b1 = [once(one) for _ in range(reps["b1_runs"])]
+        torch.set_num_threads(threads)
         for _ in range(reps["b256_warm"]):
             once(many)
         b256 = [once(many) for _ in range(reps["b256_runs"])]
     r = header(opt, "infer")
-    r.update(c=c, batch1Runs=len(b1), batch1P50Ms=round(statistics.median(b1), 3),
+    r.update(c=c, batch1Threads=BATCH1_THREADS, batch1Runs=len(b1), batch1P50Ms=round(statistics.median(b1), 3),
              batch1P99Ms=round(percentile(b1, 99), 3), batch256Runs=len(b256),
              batch256MedianMs=round(statistics.median(b256), 3),
              batch256ImagesPerSecond=round(INFER_BATCH / (statistics.median(b256) / 1e3), 1))
