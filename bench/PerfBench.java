@@ -491,10 +491,10 @@ public class PerfBench {
      * Inference through the network's ordinary forward ({@code training = false}, grad mode off, all six
      * heads computed). Per run: copy the input from a Java float[] into a sub-manager, forward, softmax of
      * the final head, copy it back (as {@code bench/InferenceBench} times the whole network).
-     * Batch 1, on {@link #BATCH1_THREADS} intra-op thread: median (and p99) latency, and against it the
-     * batch-1 kernel floor, alone ({@link #timeLayer}) and back to back ({@link #kernelChainMs}): the forward of each
-     * conv / BN (running statistics) / linear layer alone at batch 1, medians summed, as the training floor
-     * but forward only. Batch 256: images/s = 256 / median time.
+     * Batch 1, on {@link #BATCH1_THREADS} intra-op thread: median (and p99) latency, and against it its
+     * kernels: the forward of each conv / BN (running statistics) / linear layer at batch 1, once alone
+     * with the medians summed, as the training floor but forward only ({@link #timeLayer}), and once back to
+     * back ({@link #kernelChainMs}). Batch 256, on the configured threads: images/s = 256 / median time.
      */
     static Map<String, Object> infer(int c) {
         ModelConfig config = demoConfig(c);
@@ -517,8 +517,8 @@ public class PerfBench {
         try (NDManager manager = NDManager.newBaseManager()) {
             AnytimeNetwork net = Architectures.buildInitialized(config, manager);
             ParameterStore ps = new ParameterStore(manager, false);
-            // batch 1 on one intra-op thread, predict's default: with two, waking the second thread for each
-            // small op makes the latency bimodal (1.7 or 3.6 ms p50 from one process to the next)
+            // batch 1 on one intra-op thread, predict's default: with two the latency is bimodal (1.7 or 3.6 ms
+            // p50 from one process to the next), probably as the second thread sleeps or not between small ops
             int threads = JniUtils.getNumThreads();
             JniUtils.setNumThreads(BATCH1_THREADS);
             for (int i = -reps.b1Warm(); i < b1.length; i++) {
