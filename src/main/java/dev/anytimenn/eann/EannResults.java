@@ -116,7 +116,7 @@ public record EannResults(List<MemberCost> members, List<EannPoint> eann, List<P
         int halfApplicable = 0;
         int halfHolds = 0;
         for (long b : grid(schedule.steps().get(0).cumulativeMacs(), schedule.totalCost())) {
-            Double eannError = errorAt(curve, b);
+            Double eannError = errorAt(schedule, curve, b);
             Double atQuarter = bestOptWithin(opt, b / 4.0);
             Double atHalf = bestOptWithin(opt, b / 2.0);
             Boolean quarter = eannError == null || atQuarter == null ? null : eannError <= atQuarter;
@@ -151,15 +151,13 @@ public record EannResults(List<MemberCost> members, List<EannPoint> eann, List<P
         return out;
     }
 
-    /** The EANN's test error at {@code budget}: that of the answer at the last exit reached; null before any. */
-    static Double errorAt(List<EannPoint> curve, long budget) {
-        Double error = null;
-        for (EannPoint p : curve) {
-            if (p.cumulativeMacs() <= budget) {
-                error = p.testError();
-            }
-        }
-        return error;
+    /**
+     * The EANN's test error at {@code budget}: that of the answer at the last exit reached; null before any.
+     * {@code curve} has one point per step of {@code schedule}, in the same order.
+     */
+    static Double errorAt(EannSchedule schedule, List<EannPoint> curve, long budget) {
+        return schedule.at(budget).map(s -> curve.get(schedule.stepIndex(s.member(), s.exit())).testError())
+                .orElse(null);
     }
 
     /** The lowest test error of an OPT network costing at most {@code budget}; null when none does. */

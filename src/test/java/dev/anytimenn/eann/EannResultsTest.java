@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.anytimenn.eval.report.EpochSummary;
 import dev.anytimenn.eval.report.ExitResult;
 import dev.anytimenn.eval.report.RunReport;
+import dev.anytimenn.infer.EannSchedule;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,8 @@ class EannResultsTest {
         assertThat(grid.get(0)).isEqualTo(10);
         assertThat(grid.get(grid.size() - 1)).isEqualTo(1000);
         assertThat(grid).isSorted().doesNotHaveDuplicates();
-        assertThat(EannResults.errorAt(List.of(), 5)).isNull();
+        EannSchedule firstExitAt10 = EannSchedule.of(List.of(
+                new EannSchedule.Member("ann-1", List.of(new EannSchedule.MemberExit(10, 0.5)))));
+        assertThat(EannResults.errorAt(firstExitAt10, List.of(), 5)).isNull();
     }
 }
