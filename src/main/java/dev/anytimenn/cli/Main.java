@@ -2,6 +2,7 @@ package dev.anytimenn.cli;
 
 import dev.anytimenn.data.DataFormatException;
 import dev.anytimenn.data.MissingDataException;
+import dev.anytimenn.engine.EngineFaultException;
 import dev.anytimenn.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "anytime", mixinStandardHelpOptions = true, version = "anytime-nn 0.1.0",
         description = "Anytime neural networks: train, evaluate and run networks with early exits.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class,
-            StudyCommand.class, EannCommand.class})
+            StudyCommand.class, EannCommand.class, SelfCheckCommand.class})
 public final class Main implements Runnable {
 
     @Override
@@ -58,6 +59,6 @@ public final class Main implements Runnable {
     private static boolean isExpected(Exception e) {
         return e instanceof IOException || e instanceof IllegalArgumentException
                 || e instanceof DataFormatException || e instanceof MissingDataException
-                || e instanceof TrainingDivergedException;
+                || e instanceof TrainingDivergedException || e instanceof EngineFaultException;
     }
 }

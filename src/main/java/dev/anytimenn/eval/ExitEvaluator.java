@@ -8,7 +8,9 @@ import dev.anytimenn.data.Batch;
 import dev.anytimenn.data.BatchLoader;
 import dev.anytimenn.data.ImageSet;
 import dev.anytimenn.data.Normalization;
+import dev.anytimenn.engine.EngineGuard;
 import dev.anytimenn.model.AnytimeNetwork;
+import dev.anytimenn.model.ConvolutionCases;
 
 /** Evaluates every exit of a network on a data set, in inference mode. */
 public final class ExitEvaluator {
@@ -20,6 +22,7 @@ public final class ExitEvaluator {
         int k = net.headCount();
         long[] correct = new long[k];
         double[] lossSum = new double[k];
+        EngineGuard.requireSoundConvolutions(manager, ConvolutionCases.of(net));
         ParameterStore ps = new ParameterStore(manager, false);
         try (BatchLoader loader = BatchLoader.forEvaluation(set, norm, batchSize)) {
             while (loader.hasNext()) {

@@ -7,8 +7,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.anytimenn.data.Normalization;
+import dev.anytimenn.engine.EngineGuard;
 import dev.anytimenn.engine.NativeMemory;
 import dev.anytimenn.model.AnytimeNetwork;
+import dev.anytimenn.model.ConvolutionCases;
 import dev.anytimenn.model.ExitCost;
 import dev.anytimenn.model.InputShape;
 import dev.anytimenn.train.RunFolder;
@@ -45,6 +47,7 @@ public final class AnytimePredictor implements AutoCloseable {
 
     private AnytimePredictor(AnytimeNetwork net, Normalization normalization, NDManager manager, boolean owns) {
         NativeMemory.retainFreedMemory();
+        EngineGuard.requireSoundConvolutions(manager, ConvolutionCases.of(net));
         this.net = net;
         this.normalization = normalization;
         this.manager = manager;

@@ -8,7 +8,9 @@ import dev.anytimenn.data.Batch;
 import dev.anytimenn.data.BatchLoader;
 import dev.anytimenn.data.ImageSet;
 import dev.anytimenn.data.Normalization;
+import dev.anytimenn.engine.EngineGuard;
 import dev.anytimenn.model.AnytimeNetwork;
+import dev.anytimenn.model.ConvolutionCases;
 
 /**
  * Every exit's class probabilities for every image of a set: what the evaluation protocols replay
@@ -23,6 +25,7 @@ public record ExitOutputs(int classes, float[][] probabilities, int[] labels) {
         int k = net.headCount();
         int classes = net.config().classes();
         float[][] probabilities = new float[k][set.size() * classes];
+        EngineGuard.requireSoundConvolutions(manager, ConvolutionCases.of(net));
         ParameterStore ps = new ParameterStore(manager, false);
         int offset = 0;
         try (BatchLoader loader = BatchLoader.forEvaluation(set, norm, batchSize)) {

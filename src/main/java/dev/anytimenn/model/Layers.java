@@ -25,15 +25,12 @@ final class Layers {
 
     private Layers() {}
 
-    /** A square convolution with "same" padding and no bias: a following batch norm has one. */
+    /**
+     * A square convolution with "same" padding and no bias (a following batch norm has one), computed by the
+     * kernel the engine guard chose for its shape.
+     */
     static Conv2d conv(int outChannels, int kernel, int stride) {
-        Conv2d conv = Conv2d.builder()
-                .setKernelShape(new Shape(kernel, kernel))
-                .setFilters(outChannels)
-                .optStride(new Shape(stride, stride))
-                .optPadding(new Shape(kernel / 2, kernel / 2))
-                .optBias(false)
-                .build();
+        Conv2d conv = GuardedConv2d.of(outChannels, kernel, stride);
         conv.setInitializer(HE_NORMAL, Parameter.Type.WEIGHT);
         return conv;
     }

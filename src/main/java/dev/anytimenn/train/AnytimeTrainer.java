@@ -10,12 +10,14 @@ import ai.djl.training.ParameterStore;
 import dev.anytimenn.data.Augmentation;
 import dev.anytimenn.data.Batch;
 import dev.anytimenn.data.BatchLoader;
+import dev.anytimenn.engine.EngineGuard;
 import dev.anytimenn.engine.NativeMemory;
 import dev.anytimenn.eval.ExitEvaluator;
 import dev.anytimenn.eval.ExitMetrics;
 import dev.anytimenn.eval.Losses;
 import dev.anytimenn.eval.report.EpochSummary;
 import dev.anytimenn.model.AnytimeNetwork;
+import dev.anytimenn.model.ConvolutionCases;
 import dev.anytimenn.weighting.LossWeighting;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -59,6 +61,7 @@ public final class AnytimeTrainer implements AutoCloseable {
                     + net.headCount());
         }
         NativeMemory.retainFreedMemory();
+        EngineGuard.requireSoundConvolutions(manager, ConvolutionCases.of(net));
         this.net = net;
         this.manager = manager;
         this.config = config;

@@ -1,0 +1,73 @@
+package dev.anytimenn.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+
+/** The convolution kernels the library can run: the engine's own, and one with channels padded to 16. */
+public final class Convolutions {
+
+    /** The widest SIMD block of the CPUs we run on: 16 floats (AVX-512); a multiple of AVX2's 8. */
+    static final int CHANNEL_BLOCK = 16;
+
+    /** The engine's convolution as it is. */
+    public static final ConvolutionKernel ENGINE = Convolutions::engine;
+
+    /**
+     * The same convolution with input and output channels zero-padded to multiples of 16 for 3x3 and larger
+     * kernels, the output cut back to its real channels. The padded channels add zeros to every sum and
+     * their gradients are dropped, so the result and both gradients equal the unpadded ones; the engine
+     * only ever sees channel counts that fill whole SIMD blocks, where its faulty weight reorder is not used.
+     */
+    public static final ConvolutionKernel CHANNEL_PADDED = channelPadded(ENGINE);
+
+    private Convolutions() {}
+
+    private static NDArray engine(NDArray input, NDArray weight, int stride, int padding) {
+        return Conv2d.conv2d(input, weight, null, new Shape(stride, stride), new Shape(padding, padding))
+                .singletonOrThrow();
+    }
+
+    /** {@code base} with channels padded as {@link #CHANNEL_PADDED} describes. */
+    static ConvolutionKernel channelPadded(ConvolutionKernel base) {
+        return (input, weight, stride, padding) -> channelPadded(base, input, weight, stride, padding);
+    }
+
+    private static NDArray channelPadded(ConvolutionKernel base, NDArray input, NDArray weight, int stride,
+            int padding) {
+        Shape w = weight.getShape();
+        int out = (int) w.get(0);
+        int in = (int) w.get(1);
+        if (w.get(2) == 1 && w.get(3) == 1) {
+            return base.apply(input, weight, stride, padding); // 1x1 convolutions were always right
+        }
+        int padIn = padding(in);
+        int padOut = padding(out);
+        if (padIn == 0 && padOut == 0) {
+            return base.apply(input, weight, stride, padding);
+        }
+        NDArray x = input;
+        NDArray k = weight;
+        if (padIn > 0) {
+            Shape xs = input.getShape();
+            x = input.concat(input.getManager().zeros(new Shape(xs.get(0), padIn, xs.get(2), xs.get(3)),
+                    input.getDataType(), input.getDevice()), 1);
+            k = k.concat(weight.getManager().zeros(new Shape(out, padIn, w.get(2), w.get(3)), weight.getDataType(),
+                    weight.getDevice()), 1);
+        }
+        if (padOut > 0) {
+            k = k.concat(weight.getManager().zeros(new Shape(padOut, in + padIn, w.get(2), w.get(3)),
+                    weight.getDataType(), weight.getDevice()), 0);
+        }
+        NDArray y = base.apply(x, k, stride, padding);
+        return y.get(new NDIndex(":, :{}", out));
+    }
+
+    /** Channels to add to reach a multiple of the block. */
+    private static int padding(int channels) {
+        int rest = channels % CHANNEL_BLOCK;
+        return rest == 0 ? 0 : CHANNEL_BLOCK - rest;
+    }
+
+}
