@@ -14,6 +14,13 @@ final class CommonOptions {
             description = "Device to run on: cpu, gpu or gpu(N) (default: ${DEFAULT-VALUE}).")
     String device = "cpu";
 
+    /** How training progress is shown. */
+    enum Progress { auto, bar, lines }
+
+    @Option(names = "--progress", paramLabel = "MODE", description = "Training progress: bar, lines (plain lines, "
+            + "for logs) or auto: a bar on a terminal, else lines (default: ${DEFAULT-VALUE}).")
+    Progress progress = Progress.auto;
+
     @Option(names = {"-v", "--verbose"}, description = "Show engine logging and stack traces of errors.")
     boolean verbose;
 
@@ -31,6 +38,12 @@ final class CommonOptions {
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "error");
         System.setProperty("java.awt.headless", "true");
+    }
+
+    /** The progress listener --progress asks for, printing to standard output. */
+    ConsoleProgress progress() {
+        boolean bar = progress == Progress.bar || progress == Progress.auto && System.console() != null;
+        return new ConsoleProgress(System.out, bar, System::nanoTime);
     }
 
     Device device() {
