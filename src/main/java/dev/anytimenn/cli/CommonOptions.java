@@ -1,6 +1,7 @@
 package dev.anytimenn.cli;
 
 import ai.djl.Device;
+import dev.anytimenn.engine.EngineLogging;
 import picocli.CommandLine.Option;
 
 /** Options every command shares; {@link #apply()} must run before the engine loads. */
@@ -21,7 +22,8 @@ final class CommonOptions {
             + "for logs) or auto: a bar on a terminal, else lines (default: ${DEFAULT-VALUE}).")
     Progress progress = Progress.auto;
 
-    @Option(names = {"-v", "--verbose"}, description = "Show engine logging and stack traces of errors.")
+    @Option(names = {"-v", "--verbose"},
+            description = "Show engine logging, libtorch's own warnings and stack traces of errors.")
     boolean verbose;
 
     static {
@@ -37,6 +39,9 @@ final class CommonOptions {
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "error");
+        if (!verbose) {
+            EngineLogging.quietNativeWarnings();
+        }
         System.setProperty("java.awt.headless", "true");
     }
 
