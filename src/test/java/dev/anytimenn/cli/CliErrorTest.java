@@ -86,7 +86,7 @@ class CliErrorTest {
     /** A bad --arch or --weighting is reported before anything is announced or made. */
     @ParameterizedTest
     @CsvSource({"--arch, nosuch, unknown architecture 'nosuch'", "--weighting, nosuch, unknown weighting 'nosuch'",
-        "--weighting, opt:9, J must be an integer in 1..6"})
+        "--weighting, opt:9, names head 9 but the network has 6 heads"})
     void aBadArchitectureOrWeightingFailsBeforeTheRunFolderIsAnnounced(String option, String value, String says,
             @TempDir Path temp) throws Exception {
         Path dir = SyntheticIdx.writeLearnable(temp.resolve("data"), 200, 50, 1);

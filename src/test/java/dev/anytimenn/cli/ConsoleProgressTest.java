@@ -62,15 +62,18 @@ class ConsoleProgressTest {
 
     @Test
     void theProgressOptionChoosesBarOrLines() {
-        TrainCommand command = new TrainCommand();
-        new CommandLine(command).parseArgs("--progress", "bar");
-        assertThat(command.common.progress().drawsBar()).isTrue();
-        new CommandLine(command).parseArgs("--progress", "lines");
-        assertThat(command.common.progress().drawsBar()).isFalse();
+        assertThat(parsed("--progress", "bar").progress().drawsBar()).isTrue();
+        assertThat(parsed("--progress", "lines").progress().drawsBar()).isFalse();
         // tests run without a terminal, so auto means lines
         assertThat(System.console()).isNull();
-        new CommandLine(command).parseArgs();
-        assertThat(command.common.progress).isEqualTo(CommonOptions.Progress.auto);
-        assertThat(command.common.progress().drawsBar()).isFalse();
+        CommonOptions auto = parsed();
+        assertThat(auto.progress).isEqualTo(CommonOptions.Progress.auto);
+        assertThat(auto.progress().drawsBar()).isFalse();
+    }
+
+    private static CommonOptions parsed(String... args) {
+        TrainCommand command = new TrainCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.common;
     }
 }
