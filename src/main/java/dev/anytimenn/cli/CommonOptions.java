@@ -1,6 +1,7 @@
 package dev.anytimenn.cli;
 
 import ai.djl.Device;
+import dev.anytimenn.engine.EngineLogging;
 import picocli.CommandLine.Option;
 
 /** Options every command shares; {@link #apply()} must run before the engine loads. */
@@ -14,7 +15,15 @@ final class CommonOptions {
             description = "Device to run on: cpu, gpu or gpu(N) (default: ${DEFAULT-VALUE}).")
     String device = "cpu";
 
-    @Option(names = {"-v", "--verbose"}, description = "Show engine logging and stack traces of errors.")
+    /** How training progress is shown. */
+    enum Progress { auto, bar, lines }
+
+    @Option(names = "--progress", paramLabel = "MODE", description = "Training progress: bar, lines (plain lines, "
+            + "for logs) or auto: a bar on a terminal, else lines (default: ${DEFAULT-VALUE}).")
+    Progress progress = Progress.auto;
+
+    @Option(names = {"-v", "--verbose"},
+            description = "Show engine logging, libtorch's own warnings and stack traces of errors.")
     boolean verbose;
 
     static {
@@ -32,7 +41,16 @@ final class CommonOptions {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "error");
         // what the engine guard does to work around a faulty engine is always said (README, 'Engine self-check')
         System.setProperty("org.slf4j.simpleLogger.log.dev.anytimenn.engine", "info");
+        if (!verbose) {
+            EngineLogging.quietNativeWarnings();
+        }
         System.setProperty("java.awt.headless", "true");
+    }
+
+    /** The progress listener --progress asks for, printing to standard output. */
+    ConsoleProgress progress() {
+        boolean bar = progress == Progress.bar || progress == Progress.auto && System.console() != null;
+        return new ConsoleProgress(System.out, bar, System::nanoTime);
     }
 
     Device device() {

@@ -78,7 +78,7 @@ final class EannCommand implements Runnable {
                 reuse(plan, dir);
             }
             long start = System.nanoTime();
-            new RunQueue(common.device(), new ConsoleProgress(System.out), System.out::println).run(plan.all(), dir);
+            new RunQueue(common.device(), common.progress(), System.out::println).run(plan.all(), dir);
             System.out.printf(Locale.ROOT, "trained in %.0f s; next: anytime eann eval %s%n",
                     (System.nanoTime() - start) / 1e9, dir);
             return 0;

@@ -31,7 +31,7 @@ final class StudyCommand implements Callable<Integer> {
         StudyPlan plan = StudyPlan.of(study);
         System.out.printf(Locale.ROOT, "study %s: %d runs in %s%n", study.name(), plan.runs().size(), dir);
         long start = System.nanoTime();
-        new RunQueue(common.device(), new ConsoleProgress(System.out), System.out::println).run(plan.runs(),
+        new RunQueue(common.device(), common.progress(), System.out::println).run(plan.runs(),
                 StudyPlan.runsDir(dir));
         StudyResults results = StudyResults.read(plan, dir);
         StudyReport.write(study, results, (System.nanoTime() - start) / 1e9, dir);

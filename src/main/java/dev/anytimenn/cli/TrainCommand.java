@@ -33,7 +33,7 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null) {
             folder = RunFolder.of(resume);
             System.out.println("resuming " + folder.dir());
-            report = TrainingRun.resume(folder, common.device(), new ConsoleProgress(System.out));
+            report = TrainingRun.resume(folder, common.device(), common.progress());
         } else {
             RunConfig config = options.runConfig();
             folder = options.runFolder(config.name());
@@ -45,7 +45,7 @@ final class TrainCommand implements Callable<Integer> {
 
     static RunReport train(RunConfig config, RunFolder folder, CommonOptions common) throws Exception {
         System.out.println("run folder: " + folder.dir());
-        return TrainingRun.train(config, folder, common.device(), new ConsoleProgress(System.out));
+        return TrainingRun.train(config, folder, common.device(), common.progress());
     }
 
     static void printSummary(RunReport report, RunFolder folder) {

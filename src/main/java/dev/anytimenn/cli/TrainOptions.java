@@ -3,12 +3,14 @@ package dev.anytimenn.cli;
 import dev.anytimenn.data.Augmentation;
 import dev.anytimenn.data.DataConfig;
 import dev.anytimenn.data.ImageSet;
+import dev.anytimenn.model.Architectures;
 import dev.anytimenn.model.InputShape;
 import dev.anytimenn.model.ModelConfig;
 import dev.anytimenn.train.RunConfig;
 import dev.anytimenn.train.RunFolder;
 import dev.anytimenn.train.TrainConfig;
 import dev.anytimenn.weighting.AdaLossOptions;
+import dev.anytimenn.weighting.LossWeightings;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -19,8 +21,8 @@ import picocli.CommandLine.Option;
  */
 final class TrainOptions {
 
-    @Option(names = "--name", description = "Run name, part of the run folder's name (default: ${DEFAULT-VALUE}).")
-    String name = "resann-adaloss";
+    @Option(names = "--name", description = "Run name, part of the run folder's name (default: <arch>-<weighting>).")
+    String name;
 
     @Option(names = "--arch", description = "Architecture: resann, densann or msdnet (default: ${DEFAULT-VALUE}).")
     String arch = "resann";
@@ -118,7 +120,15 @@ final class TrainOptions {
         return out != null ? new RunFolder(out) : RunFolder.fresh(runsDir, runName);
     }
 
-    /** The run these options describe; reads the test images for the input shape and class count. */
+    /** --name, else the architecture and weighting asked for, e.g. resann-adaloss or msdnet-opt3. */
+    String runName() {
+        return name != null ? name : (arch + "-" + weighting).replaceAll("[^A-Za-z0-9._-]", "");
+    }
+
+    /**
+     * The run these options describe; reads the test images for the input shape and class count,
+     * and fails, naming the option, when the network or its weighting cannot be made from them.
+     */
     RunConfig runConfig() throws Exception {
         DataConfig dataConfig = new DataConfig(dataset, data == null ? null : data.toString(), label, imageSize, seed);
         ImageSet test = dataConfig.loadTest();
@@ -129,6 +139,18 @@ final class TrainOptions {
         TrainConfig training = new TrainConfig(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule,
                 warmup, seed, valSize, trainLimit, cropPadding == null ? augmentation.padding() : cropPadding,
                 flip == null ? augmentation.flip() : flip, weighting, ada);
-        return new RunConfig(name, model, training, dataConfig);
+        RunConfig config = new RunConfig(runName(), model, training, dataConfig);
+        int heads;
+        try {
+            heads = Architectures.build(model).headCount();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--arch: " + e.getMessage(), e);
+        }
+        try {
+            LossWeightings.create(weighting, heads, ada, seed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--weighting: " + e.getMessage(), e);
+        }
+        return config;
     }
 }

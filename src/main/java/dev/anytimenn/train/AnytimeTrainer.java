@@ -36,6 +36,12 @@ import java.util.Locale;
  */
 public final class AnytimeTrainer implements AutoCloseable {
 
+    /**
+     * Batches the running BatchNorm statistics are recomputed on after the last epoch: with DJL's
+     * momentum (running = 0.9 running + 0.1 batch) 50 updates leave 0.5 % of the old statistics.
+     */
+    static final int BN_REFRESH_BATCHES = 50;
+
     private final AnytimeNetwork net;
     private final NDManager manager;
     private final TrainConfig config;
@@ -127,6 +133,9 @@ public final class AnytimeTrainer implements AutoCloseable {
                 }
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
+            if (epoch + 1 == config.epochs()) {
+                refreshBatchNormStatistics(data);
+            }
             ExitMetrics validation = data.validation().size() == 0 ? null
                     : ExitEvaluator.evaluate(net, manager, data.validation(), data.normalization(), 256);
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -142,6 +151,27 @@ public final class AnytimeTrainer implements AutoCloseable {
                                 weighting.state(), history));
             }
             listener.epochFinished(summary);
+        }
+    }
+
+    /**
+     * Recomputes the running BatchNorm statistics with the final weights: forward passes in training
+     * mode (no gradients, no parameter change) over up to {@link #BN_REFRESH_BATCHES} batches of
+     * unaugmented training images. During training the running statistics trail the weights; in a
+     * 31-step run they trailed them so far that evaluation was near chance while the same network,
+     * normalised with current statistics, was at 40-50 % (bench/results/experiments/short-run.txt).
+     * In a long run whose learning rate decays to zero they barely move.
+     */
+    private void refreshBatchNormStatistics(TrainingData data) {
+        try (BatchLoader loader = new BatchLoader(data.train(), data.normalization(), config.batchSize(),
+                Augmentation.NONE, true, true, config.seed(), config.epochs())) {
+            for (int i = 0; i < BN_REFRESH_BATCHES && loader.hasNext(); i++) {
+                Batch batch = loader.next();
+                try (NDManager scope = manager.newSubManager()) {
+                    NDArray x = scope.create(batch.images(), net.config().input().batchShape(batch.size()));
+                    net.forward(parameterStore, new NDList(x), true);
+                }
+            }
         }
     }
 

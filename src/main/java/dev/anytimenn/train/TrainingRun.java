@@ -43,8 +43,11 @@ public final class TrainingRun {
     public static RunReport train(RunConfig config, RunFolder folder, Device device, TrainingListener listener)
             throws IOException, MissingDataException, DataFormatException {
         checkWeighting(config);
+        // the data is read before the folder is made, so a run that cannot start leaves nothing behind
+        TrainingData data = trainingData(config);
+        ImageSet test = config.data().loadTest();
         folder.writeConfig(config);
-        return trainOrResume(config, folder, device, listener, null);
+        return trainOrResume(config, folder, device, listener, data, test, null);
     }
 
     /** Fails fast, before any data is read, when the weighting does not fit the network. */
@@ -61,19 +64,18 @@ public final class TrainingRun {
             throw new IOException(folder.dir() + ": no checkpoint to resume from (" + RunFolder.CHECKPOINT
                     + " is missing)");
         }
-        return trainOrResume(folder.readConfig(), folder, device, listener,
-                Checkpoints.read(folder.checkpoint()));
+        RunConfig config = folder.readConfig();
+        Checkpoints.Contents checkpoint = Checkpoints.read(folder.checkpoint());
+        TrainingData data = trainingData(config);
+        return trainOrResume(config, folder, device, listener,
+                new TrainingData(data.train(), data.validation(), checkpoint.state().normalization()),
+                config.data().loadTest(), checkpoint);
     }
 
     private static RunReport trainOrResume(RunConfig config, RunFolder folder, Device device,
-            TrainingListener listener, Checkpoints.Contents checkpoint)
-            throws IOException, MissingDataException, DataFormatException {
+            TrainingListener listener, TrainingData data, ImageSet test, Checkpoints.Contents checkpoint)
+            throws IOException {
         TrainConfig training = config.training();
-        TrainingData data = trainingData(config);
-        ImageSet test = config.data().loadTest();
-        if (checkpoint != null) {
-            data = new TrainingData(data.train(), data.validation(), checkpoint.state().normalization());
-        }
         Engine.getInstance().setRandomSeed((int) training.seed());
         try (NDManager manager = NDManager.newBaseManager(device)) {
             AnytimeNetwork net = checkpoint == null

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Bad input ends in one clear line on stderr and a non-zero exit code, never a stack trace. */
 class CliErrorTest {
@@ -79,5 +81,34 @@ class CliErrorTest {
         CliRun noFolder = run("train", "--dataset", "cifar10", "--out", temp.resolve("r3").toString());
         assertThat(noFolder.code()).isEqualTo(1);
         assertThat(noFolder.err().lines()).hasSize(1);
+    }
+
+    /** A bad --arch or --weighting is reported before anything is announced or made. */
+    @ParameterizedTest
+    @CsvSource({"--arch, nosuch, unknown architecture 'nosuch'", "--weighting, nosuch, unknown weighting 'nosuch'",
+        "--weighting, opt:9, names head 9 but the network has 6 heads"})
+    void aBadArchitectureOrWeightingFailsBeforeTheRunFolderIsAnnounced(String option, String value, String says,
+            @TempDir Path temp) throws Exception {
+        Path dir = SyntheticIdx.writeLearnable(temp.resolve("data"), 200, 50, 1);
+        Path runs = temp.resolve("runs");
+
+        CliRun o = run("train", option, value, "--data", dir.toString(), "--runs-dir", runs.toString());
+
+        assertThat(o.code()).isEqualTo(1);
+        assertThat(o.out()).isEmpty();
+        assertThat(o.err().lines()).hasSize(1);
+        assertThat(o.err()).startsWith("error: " + option + ": ").contains(value, says).doesNotContain("\tat ");
+        assertThat(runs).doesNotExist();
+    }
+
+    @Test
+    void aRunIsNamedAfterTheArchitectureAndWeightingAskedFor() {
+        TrainOptions options = new TrainOptions();
+        assertThat(options.runName()).isEqualTo("resann-adaloss");
+        options.arch = "msdnet";
+        options.weighting = "opt:3";
+        assertThat(options.runName()).isEqualTo("msdnet-opt3");
+        options.name = "mine";
+        assertThat(options.runName()).isEqualTo("mine");
     }
 }

@@ -98,6 +98,11 @@ class DatasetsAndArchitecturesTest {
         assertThat(config.at("/model/classes").asInt()).isEqualTo(2);
         assertThat(config.at("/model/input/width").asInt()).isEqualTo(24);
         assertThat(config.at("/training/flip").asBoolean()).isFalse();
+        // it trained and evaluated: 3 exits, on the held-out test part of each class (20 % of 20 images)
+        JsonNode report = Jsons.MAPPER.readTree(out.resolve("run/report.json").toFile());
+        assertThat(report.get("exits")).hasSize(3);
+        assertThat(report.get("testImages").asInt()).isEqualTo(2 * 4);
+        assertThat(report.get("history")).hasSize(1);
     }
 
     @Test

@@ -63,6 +63,7 @@ public final class ModelTestSupport {
         for (int u = 0; u < cut; u++) {
             head += stepper.next().isPresent() ? 1 : 0;
         }
+        int headsBeforeCut = head;
         stepper.keepRows(rows);
         int checked = 0;
         while (stepper.hasNext()) {
@@ -78,6 +79,6 @@ public final class ModelTestSupport {
             }
             checked++;
         }
-        assertThat(checked).as("heads after the cut").isPositive();
+        assertThat(checked).as("heads after the cut").isPositive().isEqualTo(net.headCount() - headsBeforeCut);
     }
 }

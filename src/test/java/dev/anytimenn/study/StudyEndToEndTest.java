@@ -77,7 +77,7 @@ class StudyEndToEndTest {
         lines.clear();
         assertThat(runner.run(plan.runs(), StudyPlan.runsDir(out))).isEqualTo(new RunQueue.Outcome(0, 0, 8));
         assertThat(reportTimes(plan, out)).isEqualTo(times);
-        assertThat(lines).allMatch(l -> l.endsWith("already done, skipped"));
+        assertThat(lines).hasSize(8).allMatch(l -> l.endsWith("already done, skipped"));
 
         // a run with a checkpoint but no report is resumed (here only re-evaluated: it had finished)
         StudyPlan.PlannedRun cut = plan.runs().get(7);

@@ -84,11 +84,15 @@ class SgdOptimizerTest {
                     .add(Linear.builder().setUnits(1).optBias(false).build());
             block.initialize(manager, DataType.FLOAT32, new Shape(4, 3));
             try (SgdOptimizer sgd = new SgdOptimizer(block, manager, 0.0, false, 0.5)) {
+                // beta starts at 0, where decay could not show; give it a value decay would shrink
+                array(block, "beta").set(new float[] {0.5f, -1f, 2f});
                 float[] gammaBefore = array(block, "gamma").toFloatArray();
+                float[] betaBefore = array(block, "beta").toFloatArray();
                 float[] weightBefore = array(block, "weight").toFloatArray();
                 // no backward: gradients are zero, so only weight decay can move anything
                 sgd.step(0.1);
                 assertThat(array(block, "gamma").toFloatArray()).containsExactly(gammaBefore);
+                assertThat(array(block, "beta").toFloatArray()).containsExactly(betaBefore);
                 float[] weightAfter = array(block, "weight").toFloatArray();
                 for (int i = 0; i < weightAfter.length; i++) {
                     assertThat(weightAfter[i]).isCloseTo(weightBefore[i] * 0.95f, within(1e-6f));

@@ -1,6 +1,7 @@
 package dev.anytimenn.eval.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,14 +66,10 @@ class ReportFilesTest {
     void atomicWriteLeavesNoTempFileWhenTheBodyFails() throws IOException {
         Path target = dir.resolve("x.txt");
         Files.writeString(target, "old");
-        try {
-            AtomicFiles.write(target, out -> {
-                out.write("partial".getBytes(StandardCharsets.UTF_8));
-                throw new IOException("boom");
-            });
-        } catch (IOException expected) {
-            assertThat(expected).hasMessage("boom");
-        }
+        assertThatThrownBy(() -> AtomicFiles.write(target, out -> {
+            out.write("partial".getBytes(StandardCharsets.UTF_8));
+            throw new IOException("boom");
+        })).isInstanceOf(IOException.class).hasMessage("boom");
         assertThat(Files.readString(target)).isEqualTo("old");
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).containsExactly(target);

@@ -1,0 +1,71 @@
+package dev.anytimenn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import dev.anytimenn.data.DataConfig;
+import dev.anytimenn.data.SyntheticIdx;
+import dev.anytimenn.engine.EngineLogging;
+import dev.anytimenn.model.InputShape;
+import dev.anytimenn.model.ModelConfig;
+import dev.anytimenn.train.RunConfig;
+import dev.anytimenn.train.RunFolder;
+import dev.anytimenn.train.TrainConfig;
+import dev.anytimenn.train.TrainingListener;
+import dev.anytimenn.train.TrainingRun;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * libtorch's warnings come from native code, once per process and with a level read when the engine
+ * loads, so each case runs the command line in a fresh JVM: resuming loads the optimiser state through
+ * NDArray.set, where DJL's native library warns that AutoNonVariableTypeMode is deprecated.
+ */
+class EngineWarningsTest {
+
+    private static final String WARNING = "AutoNonVariableTypeMode";
+
+    @TempDir
+    static Path temp;
+    static Path run;
+
+    @BeforeAll
+    static void trainTinyRun() throws Exception {
+        Path data = SyntheticIdx.writeLearnable(temp.resolve("data"), 300, 100, 2);
+        TrainConfig training = new TrainConfig(1, 32, 0.05, 0.9, false, 1e-4, "cosine", 0, 1, 100, 0, 0, false,
+                "const", null);
+        ModelConfig model = new ModelConfig("resann", 1, 4, 1, 10, new InputShape(1, 28, 28));
+        run = temp.resolve("run");
+        TrainingRun.train(new RunConfig("tiny", model, training, DataConfig.fashionMnist(data)), new RunFolder(run),
+                Device.cpu(), TrainingListener.SILENT);
+    }
+
+    /** Runs the command line in a new JVM without the user's log level; returns its standard error. */
+    private static String stderrOf(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().remove(EngineLogging.LEVEL_VARIABLE);
+        Process p = pb.start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(err).isZero();
+        return err;
+    }
+
+    @Test
+    void resumingIsQuietUnlessVerbose() throws Exception {
+        assertThat(stderrOf("train", "--resume", run.toString())).doesNotContain(WARNING).isEmpty();
+        // the same command with --verbose shows the warning, so the quiet run above had one to hide
+        assertThat(stderrOf("train", "--resume", run.toString(), "--verbose")).contains(WARNING);
+    }
+}
