@@ -40,7 +40,9 @@ final class CommonOptions {
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "error");
         // what the engine guard does to work around a faulty engine is always said (README, 'Engine self-check')
-        System.setProperty("org.slf4j.simpleLogger.log.dev.anytimenn.engine", "info");
+        if (System.getProperty("org.slf4j.simpleLogger.log.dev.anytimenn.engine") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.dev.anytimenn.engine", "info");
+        }
         if (!verbose) {
             EngineLogging.quietNativeWarnings();
         }

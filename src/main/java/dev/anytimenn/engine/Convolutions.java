@@ -1,6 +1,7 @@
 package dev.anytimenn.engine;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
@@ -15,8 +16,8 @@ public final class Convolutions {
     public static final ConvolutionKernel ENGINE = Convolutions::engine;
 
     /**
-     * The same convolution with input and output channels zero-padded to multiples of 16 for 3x3 and larger
-     * kernels, the output cut back to its real channels. The padded channels add zeros to every sum and
+     * The same convolution with input and output channels zero-padded to multiples of 16, the output cut
+     * back to its real channels. The padded channels add zeros to every sum and
      * their gradients are dropped, so the result and both gradients equal the unpadded ones; the engine
      * only ever sees channel counts that fill whole SIMD blocks, where its faulty weight reorder is not used.
      */
@@ -39,29 +40,35 @@ public final class Convolutions {
         Shape w = weight.getShape();
         int out = (int) w.get(0);
         int in = (int) w.get(1);
-        if (w.get(2) == 1 && w.get(3) == 1) {
-            return base.apply(input, weight, stride, padding); // 1x1 convolutions were always right
-        }
         int padIn = padding(in);
         int padOut = padding(out);
         if (padIn == 0 && padOut == 0) {
             return base.apply(input, weight, stride, padding);
         }
+        // every new array lives on the input's manager (the batch's scope): the weight's manager is the
+        // model's, and anything made there would stay until the model is closed
+        NDManager scope = input.getManager();
         NDArray x = input;
         NDArray k = weight;
         if (padIn > 0) {
             Shape xs = input.getShape();
-            x = input.concat(input.getManager().zeros(new Shape(xs.get(0), padIn, xs.get(2), xs.get(3)),
-                    input.getDataType(), input.getDevice()), 1);
-            k = k.concat(weight.getManager().zeros(new Shape(out, padIn, w.get(2), w.get(3)), weight.getDataType(),
-                    weight.getDevice()), 1);
+            x = input.concat(scope.zeros(new Shape(xs.get(0), padIn, xs.get(2), xs.get(3)), input.getDataType(),
+                    input.getDevice()), 1);
+            k = onScope(k.concat(scope.zeros(new Shape(out, padIn, w.get(2), w.get(3)), weight.getDataType(),
+                    weight.getDevice()), 1), scope);
         }
         if (padOut > 0) {
-            k = k.concat(weight.getManager().zeros(new Shape(padOut, in + padIn, w.get(2), w.get(3)),
-                    weight.getDataType(), weight.getDevice()), 0);
+            k = onScope(k.concat(scope.zeros(new Shape(padOut, in + padIn, w.get(2), w.get(3)), weight.getDataType(),
+                    weight.getDevice()), 0), scope);
         }
-        NDArray y = base.apply(x, k, stride, padding);
-        return y.get(new NDIndex(":, :{}", out));
+        return base.apply(x, k, stride, padding).get(new NDIndex(":, :{}", out));
+    }
+
+    private static NDArray onScope(NDArray array, NDManager scope) {
+        if (array.getManager() != scope) {
+            array.attach(scope);
+        }
+        return array;
     }
 
     /** Channels to add to reach a multiple of the block. */

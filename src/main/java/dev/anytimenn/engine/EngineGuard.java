@@ -4,10 +4,12 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -66,7 +68,8 @@ public final class EngineGuard {
     private final Supplier<Optional<? extends OneDnn>> oneDnn;
     private final String mode;
     private final Map<Shape, ConvolutionKernel> kernels = new ConcurrentHashMap<>();
-    private final Map<Shape, List<ConvolutionCase>> checked = new LinkedHashMap<>();
+    private final Set<ConvolutionCase> checked = new LinkedHashSet<>();
+    private final Set<Shape> checkedShapes = ConcurrentHashMap.newKeySet();
     private boolean oneDnnOff;
     private boolean announced;
     private double checkMillis;
@@ -76,15 +79,24 @@ public final class EngineGuard {
         this.padded = Convolutions.channelPadded(engine);
         this.oneDnn = oneDnn;
         this.mode = mode.trim().toLowerCase(Locale.ROOT);
-        if (!List.of("auto", "engine", "onednn-off").contains(this.mode)) {
-            throw new IllegalArgumentException("-D" + MODE_PROPERTY + " must be auto, engine or onednn-off, got "
-                    + mode);
-        }
     }
 
     /** The kernel this process uses for a shape: the engine's, unless the guard routed it around a fault. */
     public static ConvolutionKernel kernelFor(int inChannels, int outChannels, int kernel, int stride) {
         return PROCESS.kernel(new Shape(inChannels, outChannels, kernel, stride));
+    }
+
+    /**
+     * The kernel for a shape, checking the shape first if no network preparation has (a path that skipped
+     * {@link #requireSoundConvolutions} still never runs an unchecked convolution).
+     */
+    public static ConvolutionKernel checkedKernelFor(NDManager manager, Shape shape,
+            Supplier<Collection<ConvolutionCase>> cases) {
+        if (!PROCESS.checkedShapes.contains(shape)) {
+            PROCESS.announce();
+            PROCESS.require(manager, cases.get());
+        }
+        return PROCESS.kernel(shape);
     }
 
     /**
@@ -115,12 +127,11 @@ public final class EngineGuard {
     }
 
     synchronized void require(NDManager manager, Collection<ConvolutionCase> cases) {
-        Map<Shape, List<ConvolutionCase>> fresh = new LinkedHashMap<>();
-        for (ConvolutionCase c : cases) {
-            if (!checked.containsKey(Shape.of(c))) {
-                fresh.computeIfAbsent(Shape.of(c), s -> new ArrayList<>()).add(c);
-            }
+        if (!List.of("auto", "engine", "onednn-off").contains(mode)) {
+            throw new IllegalArgumentException("-D" + MODE_PROPERTY + " must be auto, engine or onednn-off, got "
+                    + mode);
         }
+        List<ConvolutionCase> fresh = cases.stream().distinct().filter(c -> !checked.contains(c)).toList();
         if (fresh.isEmpty()) {
             return;
         }
@@ -133,55 +144,72 @@ public final class EngineGuard {
         }
     }
 
-    private void check(NDManager manager, Map<Shape, List<ConvolutionCase>> fresh) {
+    private void check(NDManager manager, List<ConvolutionCase> fresh) {
         if (mode.equals("onednn-off") && !oneDnnOff) {
             turnOneDnnOff("-D" + MODE_PROPERTY + "=onednn-off");
         }
-        List<Shape> wrong = new ArrayList<>();
+        Map<Shape, List<ConvolutionCase>> byShape = new LinkedHashMap<>();
+        fresh.forEach(c -> byShape.computeIfAbsent(Shape.of(c), s -> new ArrayList<>()).add(c));
         List<Shape> repaired = new ArrayList<>();
+        List<ConvolutionCase> pending = new ArrayList<>();
         SelfCheckResult firstFailure = null;
-        for (Map.Entry<Shape, List<ConvolutionCase>> entry : fresh.entrySet()) {
-            checked.put(entry.getKey(), entry.getValue());
-            SelfCheckResult direct = ConvolutionSelfCheck.run(manager, engine, entry.getValue());
-            if (direct.ok()) {
+        for (Map.Entry<Shape, List<ConvolutionCase>> entry : byShape.entrySet()) {
+            Shape shape = entry.getKey();
+            ConvolutionKernel current = kernel(shape);
+            SelfCheckResult result = ConvolutionSelfCheck.run(manager, current, entry.getValue());
+            if (result.ok()) {
+                markChecked(entry.getValue());
                 continue;
             }
             if (mode.equals("engine")) {
-                throw fault(direct, "with -D" + MODE_PROPERTY + "=engine (no workaround)");
+                throw fault(result, "with -D" + MODE_PROPERTY + "=engine (no workaround)");
             }
-            if (!oneDnnOff && ConvolutionSelfCheck.run(manager, padded, entry.getValue()).ok()) {
-                kernels.put(entry.getKey(), padded);
-                repaired.add(entry.getKey());
-                continue;
+            if (!oneDnnOff && current != padded) {
+                List<ConvolutionCase> all = new ArrayList<>(entry.getValue());
+                checked.stream().filter(c -> Shape.of(c).equals(shape)).forEach(all::add);
+                if (ConvolutionSelfCheck.run(manager, padded, all).ok()) {
+                    kernels.put(shape, padded);
+                    repaired.add(shape);
+                    markChecked(entry.getValue());
+                    continue;
+                }
             }
-            wrong.add(entry.getKey());
-            firstFailure = firstFailure == null ? direct : firstFailure;
+            pending.addAll(entry.getValue());
+            firstFailure = firstFailure == null ? result : firstFailure;
         }
         if (!repaired.isEmpty()) {
             LOG.info("{} of {} convolution shapes are computed wrongly by the engine here and right with their"
-                    + " channels padded to multiples of 16, so they run padded: {}", repaired.size(), fresh.size(),
+                    + " channels padded to multiples of 16, so they run padded: {}", repaired.size(), byShape.size(),
                     repaired);
         }
-        if (wrong.isEmpty()) {
+        if (pending.isEmpty()) {
             return;
         }
         if (oneDnnOff) {
-            throw fault(firstFailure, "with oneDNN off");
+            throw fault(firstFailure, "even with oneDNN off");
         }
-        turnOneDnnOff(wrong.size() + " convolution shape(s) stay wrong with padded channels, e.g. the "
-                + firstFailure.mismatches().get(0));
-        List<ConvolutionCase> all = checked.values().stream().flatMap(List::stream).toList();
+        turnOneDnnOff(pending.stream().map(Shape::of).distinct().count() + " convolution shape(s) stay wrong with"
+                + " padded channels, e.g. the " + firstFailure.mismatches().get(0));
+        List<ConvolutionCase> all = new ArrayList<>(checked);
+        all.addAll(pending);
         SelfCheckResult again = ConvolutionSelfCheck.run(manager, engine, all);
         if (!again.ok()) {
-            throw fault(again, "with oneDNN off");
+            throw fault(again, "even with oneDNN off");
         }
-        LOG.info("with oneDNN off, every convolution shape checked so far is right ({})", again.summary());
+        markChecked(pending);
+        LOG.info("with oneDNN off, every convolution checked so far is right ({})", again.summary());
+    }
+
+    private void markChecked(List<ConvolutionCase> cases) {
+        checked.addAll(cases);
+        cases.forEach(c -> checkedShapes.add(Shape.of(c)));
     }
 
     synchronized String describe() {
         long paddedShapes = kernels.values().stream().filter(k -> k == padded).count();
-        return String.format(Locale.ROOT, "%d convolution shape(s) checked in %.0f ms, %d run with padded channels,"
-                + " oneDNN %s", checked.size(), checkMillis, paddedShapes, oneDnnOff ? "off" : "on");
+        return String.format(Locale.ROOT, "%d convolution shape(s) checked (%d cases) in %.0f ms, %d run with padded"
+                + " channels, oneDNN %s", checkedShapes.size(), checked.size(), checkMillis, paddedShapes,
+                oneDnnOff ? "off" : "on");
     }
 
     boolean oneDnnOff() {
@@ -191,8 +219,8 @@ public final class EngineGuard {
     private void turnOneDnnOff(String why) {
         Optional<? extends OneDnn> torch = oneDnn.get();
         if (torch.isEmpty()) {
-            throw new EngineFaultException("the engine computes wrong convolutions on this machine (" + why
-                    + ") and oneDNN cannot be switched off in this process. Remedy: set ONEDNN_MAX_CPU_ISA=SSE41"
+            throw new EngineFaultException("oneDNN must be switched off (" + why
+                    + ") but its switch cannot be reached in this process. Remedy: set ONEDNN_MAX_CPU_ISA=SSE41"
                     + " in the environment before starting (slower, correct); see README, 'Engine self-check'");
         }
         torch.get().setEnabled(false);
@@ -203,8 +231,8 @@ public final class EngineGuard {
 
     private static EngineFaultException fault(SelfCheckResult result, String setting) {
         return new EngineFaultException("the engine computes wrong convolutions on this machine " + setting + ": "
-                + result.summary() + ". Nothing was trained or predicted. Remedy: set ONEDNN_MAX_CPU_ISA=SSE41 in"
-                + " the environment before starting (slower, correct), or use another machine; see README,"
+                + result.summary() + "; stopped before using them. Remedy: set ONEDNN_MAX_CPU_ISA=SSE41 in the"
+                + " environment before starting (slower, correct), or use another machine; see README,"
                 + " 'Engine self-check'");
     }
 

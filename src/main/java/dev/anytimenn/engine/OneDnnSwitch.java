@@ -46,7 +46,7 @@ final class OneDnnSwitch implements EngineGuard.OneDnn {
 
     @Override
     public boolean enabled() {
-        return isEnabled.invokeInt(new Object[] {context}) != 0;
+        return (isEnabled.invokeInt(new Object[] {context}) & 0xFF) != 0; // a C++ bool: the low byte only
     }
 
     @Override

@@ -27,58 +27,48 @@ final class ReferenceConvolution {
         this.outSize = c.outSize();
     }
 
-    /** y[n,o,i,j] = sum over c, u, v of x[n,c,i*s+u-p, j*s+v-p] w[o,c,u,v]. */
-    double[] forward(float[] x, float[] w) {
+    /** The output y, dL/dx and dL/dw of L = sum(y * dy), for y[n,o,i,j] = sum over c,u,v of x[n,c,..] w[o,c,u,v]. */
+    record Results(double[] output, double[] inputGradient, double[] weightGradient) {}
+
+    /**
+     * One pass over every (output position, weight tap) pair that reads an input inside the image: each pair
+     * adds to the output, sends its output gradient back to the input it read, and to the weight it used.
+     */
+    Results compute(float[] x, float[] w, float[] dy) {
         double[] y = new double[batch * outChannels * outSize * outSize];
-        forEachTap((n, o, c, i, j, u, v, xi, wi, yi) -> y[yi] += (double) x[xi] * w[wi]);
-        return y;
-    }
-
-    /** dL/dx given dL/dy: every tap sends its output gradient back to the input it read. */
-    double[] inputGradient(float[] dy, float[] w) {
-        double[] dx = new double[batch * inChannels * size * size];
-        forEachTap((n, o, c, i, j, u, v, xi, wi, yi) -> dx[xi] += (double) dy[yi] * w[wi]);
-        return dx;
-    }
-
-    /** dL/dw given the input and dL/dy. */
-    double[] weightGradient(float[] x, float[] dy) {
-        double[] dw = new double[outChannels * inChannels * kernel * kernel];
-        forEachTap((n, o, c, i, j, u, v, xi, wi, yi) -> dw[wi] += (double) dy[yi] * x[xi]);
-        return dw;
-    }
-
-    private interface Tap {
-        void accept(int n, int o, int c, int i, int j, int u, int v, int xi, int wi, int yi);
-    }
-
-    /** Visits every (output position, weight tap) pair that reads an input inside the image. */
-    private void forEachTap(Tap tap) {
+        double[] dx = new double[x.length];
+        double[] dw = new double[w.length];
         for (int n = 0; n < batch; n++) {
             for (int o = 0; o < outChannels; o++) {
                 for (int i = 0; i < outSize; i++) {
                     for (int j = 0; j < outSize; j++) {
                         int yi = ((n * outChannels + o) * outSize + i) * outSize + j;
+                        double g = dy[yi];
+                        double sum = 0;
                         for (int c = 0; c < inChannels; c++) {
                             for (int u = 0; u < kernel; u++) {
                                 int row = i * stride + u - padding;
                                 if (row < 0 || row >= size) {
                                     continue;
                                 }
+                                int xRow = ((n * inChannels + c) * size + row) * size;
+                                int wRow = ((o * inChannels + c) * kernel + u) * kernel;
                                 for (int v = 0; v < kernel; v++) {
                                     int col = j * stride + v - padding;
                                     if (col < 0 || col >= size) {
                                         continue;
                                     }
-                                    int xi = ((n * inChannels + c) * size + row) * size + col;
-                                    int wi = ((o * inChannels + c) * kernel + u) * kernel + v;
-                                    tap.accept(n, o, c, i, j, u, v, xi, wi, yi);
+                                    sum += (double) x[xRow + col] * w[wRow + v];
+                                    dx[xRow + col] += g * w[wRow + v];
+                                    dw[wRow + v] += g * x[xRow + col];
                                 }
                             }
                         }
+                        y[yi] = sum;
                     }
                 }
             }
         }
+        return new Results(y, dx, dw);
     }
 }

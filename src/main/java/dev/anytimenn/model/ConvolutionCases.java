@@ -20,32 +20,39 @@ public final class ConvolutionCases {
      */
     static final int BATCH = 2;
 
+
     private ConvolutionCases() {}
 
-    /** Every k x k (k > 1) convolution of {@code net} at its input size, on 1 thread and on the engine's count. */
+    /**
+     * Every convolution of {@code net} at its input size (the inputs here are square: the data sets' images
+     * are), on 1 thread and on the engine's count. One batch size: at batch 128 the same shapes were right and
+     * wrong exactly as at batch 2 (bench/experiments/ModelConvCheck.java, bench/RESULTS.md #13), and the
+     * float64 reference at training batches would cost seconds.
+     */
     public static List<ConvolutionCase> of(Block net) {
         Set<ConvolutionCase> cases = new LinkedHashSet<>();
-        int threads = Math.max(1, JniUtils.getNumThreads());
-        collect(net, threads, cases);
+        collect(net, cases);
         return new ArrayList<>(cases);
     }
 
-    private static void collect(Block block, int threads, Set<ConvolutionCase> out) {
+    /** The cases that check one convolution shape at one input size. */
+    public static List<ConvolutionCase> at(int inChannels, int outChannels, int kernel, int stride, int size) {
+        int threads = Math.max(1, JniUtils.getNumThreads());
+        Set<ConvolutionCase> cases = new LinkedHashSet<>();
+        cases.add(new ConvolutionCase(BATCH, inChannels, outChannels, size, kernel, stride, 1));
+        cases.add(new ConvolutionCase(BATCH, inChannels, outChannels, size, kernel, stride, threads));
+        return new ArrayList<>(cases);
+    }
+
+    private static void collect(Block block, Set<ConvolutionCase> out) {
         if (block instanceof Convolution conv) {
             Shape input = block.getInputShapes()[0];
-            int kernel = (int) conv.getKernelShape().get(0);
-            if (kernel > 1) {
-                int in = (int) input.get(1);
-                int size = (int) Math.min(input.get(2), input.get(3));
-                int stride = (int) conv.getStride().get(0);
-                for (int t : threads > 1 ? new int[] {1, Math.min(threads, 2)} : new int[] {1}) {
-                    out.add(new ConvolutionCase(BATCH, in, conv.getFilters(), size, kernel, stride, t));
-                }
-            }
+            out.addAll(at((int) input.get(1), conv.getFilters(), (int) conv.getKernelShape().get(0),
+                    (int) conv.getStride().get(0), (int) Math.min(input.get(2), input.get(3))));
             return;
         }
         for (Pair<String, Block> child : block.getChildren()) {
-            collect(child.getValue(), threads, out);
+            collect(child.getValue(), out);
         }
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.anytimenn.engine.ConvolutionKernel;
 import dev.anytimenn.engine.EngineGuard;
 
 /**
@@ -35,8 +36,11 @@ final class GuardedConv2d extends Conv2d {
         NDArray x = inputs.singletonOrThrow();
         NDArray w = ps.getValue(weight, x.getDevice(), training);
         int k = (int) kernelShape.get(0);
-        return new NDList(EngineGuard.kernelFor((int) w.getShape().get(1), filters, k, (int) stride.get(0))
-                .apply(x, w, (int) stride.get(0), (int) padding.get(0)));
+        int s = (int) stride.get(0);
+        int in = (int) w.getShape().get(1);
+        ConvolutionKernel kernel = EngineGuard.checkedKernelFor(x.getManager(), new EngineGuard.Shape(in, filters,
+                k, s), () -> ConvolutionCases.at(in, filters, k, s, (int) x.getShape().get(2)));
+        return new NDList(kernel.apply(x, w, s, (int) padding.get(0)));
     }
 
     private static final class Builder extends Conv2d.Builder {}

@@ -17,10 +17,15 @@ class ConvolutionSelfCheckTest {
         ConvolutionCase c = new ConvolutionCase(1, 1, 1, 3, 3, 1, 1);
         float[] x = {1, 2, 3, 4, 5, 6, 7, 8, 9};
         float[] w = {1, 1, 1, 1, 1, 1, 1, 1, 1};
-        assertThat(new ReferenceConvolution(c).forward(x, w))
+        assertThat(new ReferenceConvolution(c).compute(x, w, new float[9]).output())
                 .containsExactly(12, 21, 16, 27, 45, 33, 24, 39, 28);
         ConvolutionCase strided = new ConvolutionCase(1, 1, 1, 3, 3, 2, 1);
-        assertThat(new ReferenceConvolution(strided).forward(x, w)).containsExactly(12, 16, 24, 28);
+        assertThat(new ReferenceConvolution(strided).compute(x, w, new float[4]).output())
+                .containsExactly(12, 16, 24, 28);
+        // two input channels, two output channels: weight index order OIHW, input NCHW
+        ConvolutionCase twoByTwo = new ConvolutionCase(1, 2, 2, 1, 1, 1, 1);
+        assertThat(new ReferenceConvolution(twoByTwo).compute(new float[] {3, 5}, new float[] {1, 2, 10, 20},
+                new float[2]).output()).containsExactly(3 * 1 + 5 * 2, 3 * 10 + 5 * 20);
     }
 
     @Test
@@ -31,10 +36,10 @@ class ConvolutionSelfCheckTest {
         float[] x = random(random, 2 * 3 * 7 * 7);
         float[] w = random(random, 5 * 3 * 3 * 3);
         float[] dy = random(random, 2 * 5 * c.outSize() * c.outSize());
-        ReferenceConvolution ref = new ReferenceConvolution(c);
-        double loss = dot(ref.forward(x, w), dy);
-        assertThat(dot(ref.inputGradient(dy, w), x)).isCloseTo(loss, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(dot(ref.weightGradient(x, dy), w)).isCloseTo(loss, org.assertj.core.data.Offset.offset(1e-9));
+        ReferenceConvolution.Results ref = new ReferenceConvolution(c).compute(x, w, dy);
+        double loss = dot(ref.output(), dy);
+        assertThat(dot(ref.inputGradient(), x)).isCloseTo(loss, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(dot(ref.weightGradient(), w)).isCloseTo(loss, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test
@@ -75,6 +80,23 @@ class ConvolutionSelfCheckTest {
             SelfCheckResult padded = ConvolutionSelfCheck.run(manager,
                     Convolutions.channelPadded(ConvolutionSelfCheckTest::exactConvolution), cases);
             assertThat(padded.ok()).as(padded.summary()).isTrue();
+        }
+    }
+
+    @Test
+    void paddingLeavesNothingOnTheWeightsManager() {
+        try (NDManager model = NDManager.newBaseManager()) {
+            NDArray weight = model.randomNormal(new ai.djl.ndarray.types.Shape(12, 20, 3, 3));
+            int before = ((ai.djl.ndarray.BaseNDManager) model).getManagedArrays().size();
+            for (int i = 0; i < 3; i++) {
+                try (NDManager batch = model.newSubManager()) {
+                    NDArray x = batch.randomNormal(new ai.djl.ndarray.types.Shape(2, 20, 6, 6));
+                    NDArray y = Convolutions.channelPadded(ConvolutionSelfCheckTest::exactConvolution)
+                            .apply(x, weight, 1, 1);
+                    assertThat(y.getShape()).isEqualTo(new ai.djl.ndarray.types.Shape(2, 12, 6, 6));
+                }
+            }
+            assertThat(((ai.djl.ndarray.BaseNDManager) model).getManagedArrays()).hasSize(before);
         }
     }
 
