@@ -2,6 +2,7 @@ package dev.anytimenn.engine;
 
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * shape is checked against a float64 reference the first time a network with it is prepared:
  * <ol>
  *   <li>right as the engine computes it: used as it is;
- *   <li>wrong, but right with its channels zero-padded to multiples of 16 ({@link Convolutions#CHANNEL_PADDED}):
- *       padded, at the cost of the extra channels in that layer only;
- *   <li>wrong either way: oneDNN is turned off for the process ({@link OneDnnSwitch}), every shape is checked
+ *   <li>wrong, but right with its channels zero-padded to multiples of 16, or else of 32
+ *       ({@link Convolutions#channelPadded}): padded, at the cost of the extra channels in that layer only;
+ *   <li>wrong in every way: oneDNN is turned off for the process ({@link OneDnnSwitch}), every shape is checked
  *       again on ATen's own kernels, and if any is still wrong, {@link EngineFaultException}.
  * </ol>
  * The choice is process-wide, like the engine. The system property {@value #MODE_PROPERTY} forces
@@ -64,7 +65,8 @@ public final class EngineGuard {
     }
 
     private final ConvolutionKernel engine;
-    private final ConvolutionKernel padded;
+    /** The engine with channels padded to each of {@link Convolutions#CHANNEL_BLOCKS}, tried in order. */
+    private final List<ConvolutionKernel> padded;
     private final Supplier<Optional<? extends OneDnn>> oneDnn;
     private final String mode;
     private final Map<Shape, ConvolutionKernel> kernels = new ConcurrentHashMap<>();
@@ -76,7 +78,8 @@ public final class EngineGuard {
 
     EngineGuard(ConvolutionKernel engine, Supplier<Optional<? extends OneDnn>> oneDnn, String mode) {
         this.engine = engine;
-        this.padded = Convolutions.channelPadded(engine);
+        this.padded = Arrays.stream(Convolutions.CHANNEL_BLOCKS).mapToObj(b -> Convolutions.channelPadded(engine, b))
+                .toList();
         this.oneDnn = oneDnn;
         this.mode = mode.trim().toLowerCase(Locale.ROOT);
     }
@@ -164,23 +167,21 @@ public final class EngineGuard {
             if (mode.equals("engine")) {
                 throw fault(result, "with -D" + MODE_PROPERTY + "=engine (no workaround)");
             }
-            if (!oneDnnOff && current != padded) {
-                List<ConvolutionCase> all = new ArrayList<>(entry.getValue());
-                checked.stream().filter(c -> Shape.of(c).equals(shape)).forEach(all::add);
-                if (ConvolutionSelfCheck.run(manager, padded, all).ok()) {
-                    kernels.put(shape, padded);
-                    repaired.add(shape);
-                    markChecked(entry.getValue());
-                    continue;
-                }
+            Optional<ConvolutionKernel> repair = oneDnnOff ? Optional.empty() : repair(manager, shape, current,
+                    entry.getValue());
+            if (repair.isPresent()) {
+                kernels.put(shape, repair.get());
+                repaired.add(shape);
+                markChecked(entry.getValue());
+                continue;
             }
             pending.addAll(entry.getValue());
             firstFailure = firstFailure == null ? result : firstFailure;
         }
         if (!repaired.isEmpty()) {
             LOG.info("{} of {} convolution shapes are computed wrongly by the engine here and right with their"
-                    + " channels padded to multiples of 16, so they run padded: {}", repaired.size(), byShape.size(),
-                    repaired);
+                    + " channels zero-padded (to multiples of 16 or 32), so they run padded: {}", repaired.size(),
+                    byShape.size(), repaired);
         }
         if (pending.isEmpty()) {
             return;
@@ -189,7 +190,7 @@ public final class EngineGuard {
             throw fault(firstFailure, "even with oneDNN off");
         }
         turnOneDnnOff(pending.stream().map(Shape::of).distinct().count() + " convolution shape(s) stay wrong with"
-                + " padded channels, e.g. the " + firstFailure.mismatches().get(0));
+                + " channels padded to 16 and to 32, e.g. the " + firstFailure.mismatches().get(0));
         List<ConvolutionCase> all = new ArrayList<>(checked);
         all.addAll(pending);
         SelfCheckResult again = ConvolutionSelfCheck.run(manager, engine, all);
@@ -200,13 +201,26 @@ public final class EngineGuard {
         LOG.info("with oneDNN off, every convolution checked so far is right ({})", again.summary());
     }
 
+    /** The first padding after {@code current} that is right on every case of the shape, old and new. */
+    private Optional<ConvolutionKernel> repair(NDManager manager, Shape shape, ConvolutionKernel current,
+            List<ConvolutionCase> fresh) {
+        List<ConvolutionCase> all = new ArrayList<>(fresh);
+        checked.stream().filter(c -> Shape.of(c).equals(shape)).forEach(all::add);
+        for (ConvolutionKernel candidate : padded.subList(padded.indexOf(current) + 1, padded.size())) {
+            if (ConvolutionSelfCheck.run(manager, candidate, all).ok()) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
     private void markChecked(List<ConvolutionCase> cases) {
         checked.addAll(cases);
         cases.forEach(c -> checkedShapes.add(Shape.of(c)));
     }
 
     synchronized String describe() {
-        long paddedShapes = kernels.values().stream().filter(k -> k == padded).count();
+        long paddedShapes = kernels.values().stream().filter(padded::contains).count();
         return String.format(Locale.ROOT, "%d convolution shape(s) checked (%d cases) in %.0f ms, %d run with padded"
                 + " channels, oneDNN %s", checkedShapes.size(), checked.size(), checkMillis, paddedShapes,
                 oneDnnOff ? "off" : "on");

@@ -78,7 +78,7 @@ class ConvolutionSelfCheckTest {
                 new ConvolutionCase(2, 20, 12, 7, 3, 2, 1), new ConvolutionCase(2, 16, 32, 6, 3, 2, 1));
         try (NDManager manager = NDManager.newBaseManager()) {
             SelfCheckResult padded = ConvolutionSelfCheck.run(manager,
-                    Convolutions.channelPadded(ConvolutionSelfCheckTest::exactConvolution), cases);
+                    Convolutions.channelPadded(ConvolutionSelfCheckTest::exactConvolution, 16), cases);
             assertThat(padded.ok()).as(padded.summary()).isTrue();
         }
     }
@@ -91,7 +91,7 @@ class ConvolutionSelfCheckTest {
             for (int i = 0; i < 3; i++) {
                 try (NDManager batch = model.newSubManager()) {
                     NDArray x = batch.randomNormal(new ai.djl.ndarray.types.Shape(2, 20, 6, 6));
-                    NDArray y = Convolutions.channelPadded(ConvolutionSelfCheckTest::exactConvolution)
+                    NDArray y = Convolutions.channelPadded(ConvolutionSelfCheckTest::exactConvolution, 16)
                             .apply(x, weight, 1, 1);
                     assertThat(y.getShape()).isEqualTo(new ai.djl.ndarray.types.Shape(2, 12, 6, 6));
                 }

@@ -68,9 +68,21 @@ class EngineGuardTest {
     }
 
     @Test
+    void aShapeWrongWhenPaddedTo16IsTriedPaddedTo32() {
+        FakeOneDnn oneDnn = new FakeOneDnn();
+        ConvolutionKernel engine = faulty(oneDnn, ch -> ch[0] % 32 != 0 || ch[1] % 16 != 0);
+        EngineGuard guard = new EngineGuard(engine, () -> Optional.of(oneDnn), "auto");
+        guard.require(manager, List.of(C_12_24)); // 16->32 is still wrong, 32->32 is right
+        assertThat(guard.oneDnnOff()).isFalse();
+        ConvolutionKernel chosen = guard.kernel(EngineGuard.Shape.of(C_12_24));
+        assertThat(chosen).isNotSameAs(engine);
+        assertThat(ConvolutionSelfCheck.run(manager, chosen, List.of(C_12_24)).ok()).isTrue();
+    }
+
+    @Test
     void aShapeThatPaddingCannotRepairTurnsOneDnnOffAndEveryShapeIsCheckedAgain() {
         FakeOneDnn oneDnn = new FakeOneDnn();
-        ConvolutionKernel engine = faulty(oneDnn, ch -> ch[0] % 16 != 0 || ch[1] % 16 != 0 || ch[0] == 48);
+        ConvolutionKernel engine = faulty(oneDnn, ch -> ch[0] % 16 != 0 || ch[1] % 16 != 0 || ch[0] >= 48);
         EngineGuard guard = new EngineGuard(engine, () -> Optional.of(oneDnn), "auto");
         guard.require(manager, List.of(C_12_24));
         assertThat(guard.kernel(EngineGuard.Shape.of(C_12_24))).isNotSameAs(engine);
