@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.anytimenn.data.DataConfig;
 import dev.anytimenn.data.ImageSet;
-import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.io.Jsons;
 import dev.anytimenn.infer.AnytimePredictor;
 import dev.anytimenn.infer.BudgetedBatch;
 import dev.anytimenn.infer.ConfidenceScore;

@@ -2,7 +2,7 @@ package dev.anytimenn.cli;
 
 import dev.anytimenn.data.ImageFiles;
 import dev.anytimenn.eval.report.ConsoleTable;
-import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.io.Jsons;
 import dev.anytimenn.infer.AnytimePredictor;
 import dev.anytimenn.infer.CalibratedThresholds;
 import dev.anytimenn.infer.ConfidenceScore;

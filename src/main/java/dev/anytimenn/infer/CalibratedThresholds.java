@@ -1,8 +1,8 @@
 package dev.anytimenn.infer;
 
 import com.fasterxml.jackson.core.JacksonException;
-import dev.anytimenn.eval.report.AtomicFiles;
-import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.io.AtomicFiles;
+import dev.anytimenn.io.Jsons;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.anytimenn.infer;
 
-import dev.anytimenn.eval.report.AtomicFiles;
+import dev.anytimenn.io.AtomicFiles;
 import dev.anytimenn.eval.report.ConsoleTable;
 import dev.anytimenn.eval.report.ErrorCostPlot;
-import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.io.Jsons;
 import dev.anytimenn.eval.report.MarkdownTable;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -13,7 +13,7 @@ import dev.anytimenn.eval.ExitEvaluator;
 import dev.anytimenn.eval.ExitMetrics;
 import dev.anytimenn.eval.report.EpochSummary;
 import dev.anytimenn.eval.report.ExitResult;
-import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.io.Jsons;
 import dev.anytimenn.eval.report.ReportFiles;
 import dev.anytimenn.eval.report.RunReport;
 import dev.anytimenn.model.AnytimeNetwork;

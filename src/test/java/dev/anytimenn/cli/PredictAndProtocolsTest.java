@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.anytimenn.data.DataConfig;
 import dev.anytimenn.data.FashionMnist;
 import dev.anytimenn.data.SyntheticIdx;
-import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.io.Jsons;
 import dev.anytimenn.infer.CalibratedThresholds;
 import dev.anytimenn.model.InputShape;
 import dev.anytimenn.model.ModelConfig;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.anytimenn.cli.CliRun;
 import dev.anytimenn.data.ImageSet;
 import dev.anytimenn.data.SyntheticIdx;
-import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.io.Jsons;
 import dev.anytimenn.infer.EannPredictor;
 import dev.anytimenn.infer.EannSchedule;
 import dev.anytimenn.infer.Prediction;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.anytimenn.cli.CliRun;
 import dev.anytimenn.data.SyntheticIdx;
 import dev.anytimenn.eval.report.ExitResult;
-import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.io.Jsons;
 import dev.anytimenn.eval.report.ReportFiles;
 import dev.anytimenn.eval.report.RunReport;
 import dev.anytimenn.train.TrainConfig;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.anytimenn.data.DataConfig;
 import dev.anytimenn.eval.report.EpochSummary;
 import dev.anytimenn.eval.report.ExitResult;
-import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.io.Jsons;
 import dev.anytimenn.eval.report.ReportFiles;
 import dev.anytimenn.eval.report.RunReport;
 import dev.anytimenn.model.InputShape;

@@ -1,5 +1,8 @@
 package dev.anytimenn.eval.report;
 
+import dev.anytimenn.io.AtomicFiles;
+import dev.anytimenn.io.Jsons;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;

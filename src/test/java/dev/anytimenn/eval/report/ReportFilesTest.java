@@ -1,5 +1,7 @@
 package dev.anytimenn.eval.report;
 
+import dev.anytimenn.io.AtomicFiles;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.anytimenn.eval.report;
 
+import dev.anytimenn.io.Jsons;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

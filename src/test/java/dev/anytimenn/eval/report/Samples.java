@@ -1,5 +1,7 @@
 package dev.anytimenn.eval.report;
 
+import dev.anytimenn.io.Jsons;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
