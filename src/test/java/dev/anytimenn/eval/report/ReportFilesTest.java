@@ -1,9 +1,8 @@
 package dev.anytimenn.eval.report;
 
-import dev.anytimenn.io.AtomicFiles;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anytimenn.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,8 +1,10 @@
-package dev.anytimenn.infer;
+package dev.anytimenn.eval;
 
 import com.fasterxml.jackson.core.JacksonException;
+import dev.anytimenn.infer.ExitThresholds;
 import dev.anytimenn.io.AtomicFiles;
 import dev.anytimenn.io.Jsons;
+import dev.anytimenn.store.RunFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +19,7 @@ import java.nio.file.Path;
 public record CalibratedThresholds(ExitThresholds thresholds, double q, double testAccuracy, double averageMacs,
         String choice) {
 
-    public static final String FILE = "thresholds.json";
+    public static final String FILE = RunFiles.THRESHOLDS;
 
     public void write(Path runDir) throws IOException {
         AtomicFiles.writeString(runDir.resolve(FILE), Jsons.MAPPER.writeValueAsString(this) + "\n");
