@@ -1,17 +1,16 @@
 package dev.anytimenn.eval;
 
-import com.fasterxml.jackson.core.JacksonException;
 import dev.anytimenn.infer.ExitThresholds;
 import dev.anytimenn.io.AtomicFiles;
 import dev.anytimenn.io.Jsons;
 import dev.anytimenn.store.RunFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Confidence thresholds chosen by the budgeted-batch protocol, stored beside the model
- * ({@code thresholds.json}) so that a deployment reuses them.
+ * ({@code thresholds.json}) so that a deployment reuses them; {@code store.ModelStore} reads them
+ * into the model's description, whence {@code AnytimeModel.thresholds()} gives them.
  *
  * @param q the exit-distribution parameter they were calibrated for
  * @param testAccuracy and {@code averageMacs}: what they gave on the test set
@@ -23,18 +22,5 @@ public record CalibratedThresholds(ExitThresholds thresholds, double q, double t
 
     public void write(Path runDir) throws IOException {
         AtomicFiles.writeString(runDir.resolve(FILE), Jsons.MAPPER.writeValueAsString(this) + "\n");
-    }
-
-    public static CalibratedThresholds read(Path runDir) throws IOException {
-        Path file = runDir.resolve(FILE);
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(runDir + ": no calibrated thresholds (" + FILE + "); make them with: "
-                    + "anytime eval " + runDir + " --protocol budgeted");
-        }
-        try {
-            return Jsons.MAPPER.readValue(file.toFile(), CalibratedThresholds.class);
-        } catch (JacksonException e) {
-            throw new IOException(file + ": invalid thresholds: " + e.getOriginalMessage(), e);
-        }
     }
 }

@@ -112,8 +112,9 @@ public final class AnytimePredictor implements AutoCloseable {
      * Predicts every image; each gets its own exit under a confidence rule.
      *
      * <p>A rule that judges steps by their latency gets a warmed-up estimate first. When such a rule
-     * refuses even the first step, the estimate may be held up by a burst of slow steps that it cannot
-     * outlive (a step not run is not measured), so it is dropped and the next call measures afresh.
+     * refuses even the first exit's steps and their estimate is held up by a burst of slow steps (which
+     * it cannot outlive, since a step not run is not measured), the estimate is dropped and the next
+     * call measures afresh. A deadline that is simply too short for the first exit keeps its estimate.
      */
     public List<Prediction> predictBatch(List<byte[]> images, StoppingRule rule) {
         if (images.isEmpty()) {
@@ -124,10 +125,23 @@ public final class AnytimePredictor implements AutoCloseable {
         }
         long start = clock.getAsLong();
         Run run = run(images, rule.start(net.headCount(), start), 0, start);
-        if (rule.usesLatency() && run.cut() && run.predictions().stream().noneMatch(Prediction::answered)) {
+        if (rule.usesLatency() && run.cut() && run.predictions().stream().noneMatch(Prediction::answered)
+                && firstExitEstimateInflated()) {
             latencies.reset();
         }
         return run.predictions();
+    }
+
+    private boolean firstExitEstimateInflated() {
+        for (int u = 0; u < net.unitCount(); u++) {
+            if (latencies.inflated(u)) {
+                return true;
+            }
+            if (net.headAfter(u) >= 0) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Warms the latency estimate up when it has too few warm measurements to go by. */

@@ -10,14 +10,18 @@ import java.util.Arrays;
  * deadline rule (a step whose estimate misses every deadline is never run, so never measured again).
  * The estimate is the upper quartile of a sliding window of warm measurements: cautious, yet
  * outliers (a page fault, a garbage collection) move it only while they are more than a quarter of
- * the window. A longer burst can still hold a step's estimate above every deadline; the predictor
- * then {@link #reset}s and measures again (see {@link AnytimePredictor#predictBatch}).
+ * the window. A longer burst can still hold a step's estimate above every deadline, and a step that
+ * is not run is not measured: when the estimate is more than {@value #INFLATED} times the step's
+ * fastest recent time, the predictor {@link #reset}s and measures again (see
+ * {@link AnytimePredictor#predictBatch}).
  */
 final class StepLatencies {
 
     static final int COLD = 2;
     static final int WINDOW = 32;
     static final double QUANTILE = 0.75;
+    /** An estimate this many times the fastest recent measurement is taken to be held up by outliers. */
+    static final int INFLATED = 2;
     /** Warm measurements each step needs before the estimate is taken as settled. */
     static final int SETTLED = 8;
 
@@ -56,6 +60,11 @@ final class StepLatencies {
     /** The QUANTILE of the step's recent warm latencies in nanoseconds; 0 before any. */
     long estimate(int step) {
         return quantile(step, QUANTILE);
+    }
+
+    /** Whether outliers hold the step's estimate up: above INFLATED times its fastest recent latency. */
+    boolean inflated(int step) {
+        return estimate(step) > INFLATED * quantile(step, 0);
     }
 
     /** Median of the step's recent warm latencies in nanoseconds; 0 before any. */

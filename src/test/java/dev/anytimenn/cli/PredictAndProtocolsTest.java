@@ -122,11 +122,17 @@ class PredictAndProtocolsTest {
         for (String ext : new String[] {".json", ".md", ".png", ".svg"}) {
             assertThat(run.resolve("budgeted" + ext)).isNotEmptyFile();
         }
-        CalibratedThresholds stored = CalibratedThresholds.read(run);
-        assertThat(stored.thresholds().exits()).isEqualTo(3);
-        // the run's model file carries them too, so a deployment that copies only it keeps them
-        try (AnytimeModel model = AnytimeModel.open(run.resolve(RunFiles.MODEL), Device.cpu())) {
-            assertThat(model.thresholds()).contains(stored.thresholds());
+        JsonNode written = Jsons.MAPPER.readTree(run.resolve(RunFiles.THRESHOLDS).toFile());
+        assertThat(written.get("thresholds").get("thresholds")).hasSize(3);
+        // the run opens with them, and its model file carries them too, so a deployment that copies only
+        // the model file keeps them
+        try (AnytimeModel fromRun = AnytimeModel.open(run, Device.cpu());
+                AnytimeModel fromFile = AnytimeModel.open(run.resolve(RunFiles.MODEL), Device.cpu())) {
+            ExitThresholds stored = fromRun.calibratedThresholds();
+            assertThat(stored.score()).isEqualTo(ConfidenceScore.MARGIN);
+            assertThat(stored.thresholds()).containsExactly(Jsons.MAPPER.treeToValue(
+                    written.get("thresholds").get("thresholds"), double[].class));
+            assertThat(fromFile.thresholds()).contains(stored);
         }
 
         CliRun unreachable = run("eval", run.toString(), "--protocol", "budgeted", "--target-macs", "1");

@@ -42,8 +42,10 @@ class StepLatenciesTest {
             l.record(0, 50_000_000);
         }
         assertThat(l.estimate(0)).isEqualTo(300_000);
+        assertThat(l.inflated(0)).isFalse();
         l.record(0, 50_000_000);
         assertThat(l.estimate(0)).isEqualTo(50_000_000);
+        assertThat(l.inflated(0)).isTrue();
         // a burst that long is forgotten by measuring afresh
         l.reset();
         assertThat(l.warm()).isFalse();
