@@ -4,15 +4,17 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.anytimenn.data.DataConfig;
 import dev.anytimenn.data.ImageSet;
-import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.eval.BudgetedBatch;
+import dev.anytimenn.eval.EvaluationProtocols;
+import dev.anytimenn.infer.AnytimeModel;
 import dev.anytimenn.infer.AnytimePredictor;
-import dev.anytimenn.infer.BudgetedBatch;
 import dev.anytimenn.infer.ConfidenceScore;
-import dev.anytimenn.infer.EvaluationProtocols;
 import dev.anytimenn.infer.Prediction;
 import dev.anytimenn.infer.StoppingRule;
+import dev.anytimenn.io.Jsons;
 import dev.anytimenn.model.ExitCost;
 import dev.anytimenn.train.RunFolder;
+import dev.anytimenn.train.TrainingRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,8 +85,11 @@ public class InferenceBench {
             }
             result.put("deadlines", deadlines);
         }
-        EvaluationProtocols.BudgetedProtocol budgeted = EvaluationProtocols.budgeted(folder, null, Device.cpu(),
-                ConfidenceScore.MAX_SOFTMAX, null);
+        EvaluationProtocols.BudgetedProtocol budgeted;
+        try (AnytimeModel model = AnytimeModel.open(runDir, Device.cpu())) {
+            budgeted = EvaluationProtocols.budgeted(model, TrainingRun.trainingData(folder.readConfig()).validation(),
+                    test, ConfidenceScore.MAX_SOFTMAX, null);
+        }
         double finalAccuracy = budgeted.exitAccuracy()[budgeted.exitAccuracy().length - 1];
         long finalMacs = budgeted.cumulativeMacs()[budgeted.cumulativeMacs().length - 1];
         BudgetedBatch.Outcome chosen = budgeted.chosen();

@@ -4,7 +4,7 @@ import dev.anytimenn.data.FashionMnist;
 import dev.anytimenn.data.ImageSet;
 import dev.anytimenn.data.Normalization;
 import dev.anytimenn.eval.report.EpochSummary;
-import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.io.Jsons;
 import dev.anytimenn.model.AnytimeNetwork;
 import dev.anytimenn.model.Architectures;
 import dev.anytimenn.model.InputShape;

@@ -1,12 +1,15 @@
 package dev.anytimenn.cli;
 
 import dev.anytimenn.data.DataConfig;
+import dev.anytimenn.eval.EvaluationProtocols;
+import dev.anytimenn.eval.ProtocolReports;
 import dev.anytimenn.eval.report.RunReport;
+import dev.anytimenn.infer.AnytimeModel;
 import dev.anytimenn.infer.ConfidenceScore;
-import dev.anytimenn.infer.EvaluationProtocols;
-import dev.anytimenn.infer.ProtocolReports;
+import dev.anytimenn.train.RunConfig;
 import dev.anytimenn.train.RunFolder;
 import dev.anytimenn.train.TrainingRun;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,7 +23,7 @@ import picocli.CommandLine.Parameters;
                 "--protocol anytime: accuracy of the deepest exit within each budget (anytime-protocol.*).",
                 "--protocol budgeted: confidence thresholds calibrated on the validation split for a sweep of "
                         + "exit distributions, accuracy vs average MACs (budgeted.*); stores the chosen thresholds "
-                        + "in thresholds.json for 'predict --calibrated'."})
+                        + "in thresholds.json (and the run's model file) for 'predict --calibrated'."})
 final class EvalCommand implements Callable<Integer> {
 
     @Mixin
@@ -48,21 +51,36 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         common.apply();
         RunFolder folder = RunFolder.of(run);
-        DataConfig dataConfig = data == null ? null : folder.readConfig().data().withDir(data.toString());
+        RunConfig config = folder.readConfig();
+        DataConfig dataConfig = data == null ? config.data() : config.data().withDir(data.toString());
         switch (protocol) {
             case "exits" -> {
-                RunReport report = TrainingRun.evaluate(folder, dataConfig, common.device());
+                RunReport report = TrainingRun.evaluate(folder, data == null ? null : dataConfig, common.device());
                 TrainCommand.printSummary(report, folder);
             }
             case "anytime" -> {
-                var result = EvaluationProtocols.anytime(folder, dataConfig, common.device());
-                System.out.print(ProtocolReports.writeAnytime(result, folder.dir(), folder.name()));
+                try (AnytimeModel model = AnytimeModel.open(folder.dir(), common.device())) {
+                    var result = EvaluationProtocols.anytime(model, dataConfig.loadTest());
+                    System.out.print(ProtocolReports.writeAnytime(result, folder.dir(), folder.name()));
+                }
                 System.out.println("written to " + folder.dir().resolve(ProtocolReports.ANYTIME + ".md"));
             }
             case "budgeted" -> {
-                var result = EvaluationProtocols.budgeted(folder, dataConfig, common.device(),
-                        ConfidenceScore.parse(score), targetMacs);
-                System.out.print(ProtocolReports.writeBudgeted(result, folder.dir(), folder.name()));
+                ConfidenceScore confidence = ConfidenceScore.parse(score);
+                if (config.training().valSize() == 0 && dataConfig.loadValidation().isEmpty()) {
+                    throw new IllegalArgumentException(folder.dir() + ": the run has no validation split (--val-size 0), "
+                            + "so there is nothing to calibrate thresholds on");
+                }
+                var validation = TrainingRun.trainingData(
+                        new RunConfig(config.name(), config.model(), config.training(), dataConfig)).validation();
+                try (AnytimeModel model = AnytimeModel.open(folder.dir(), common.device())) {
+                    var result = EvaluationProtocols.budgeted(model, validation, dataConfig.loadTest(), confidence,
+                            targetMacs);
+                    System.out.print(ProtocolReports.writeBudgeted(result, folder.dir(), folder.name()));
+                    if (Files.isRegularFile(folder.modelFile())) {
+                        model.export(folder.modelFile(), result.thresholds());
+                    }
+                }
                 System.out.println("written to " + folder.dir().resolve(ProtocolReports.BUDGETED + ".md"));
             }
             default -> throw new IllegalArgumentException("--protocol must be exits, anytime or budgeted, got '"

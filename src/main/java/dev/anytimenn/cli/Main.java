@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 /** The {@code anytime} command line. */
 @Command(name = "anytime", mixinStandardHelpOptions = true, version = "anytime-nn 0.1.0",
         description = "Anytime neural networks: train, evaluate and run networks with early exits.",
-        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class,
             StudyCommand.class, EannCommand.class, SelfCheckCommand.class})
 public final class Main implements Runnable {
 

@@ -2,18 +2,15 @@ package dev.anytimenn.cli;
 
 import dev.anytimenn.data.ImageFiles;
 import dev.anytimenn.eval.report.ConsoleTable;
-import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.infer.AnytimeModel;
 import dev.anytimenn.infer.AnytimePredictor;
-import dev.anytimenn.infer.CalibratedThresholds;
 import dev.anytimenn.infer.ConfidenceScore;
-import dev.anytimenn.infer.ExitThresholds;
 import dev.anytimenn.infer.Prediction;
 import dev.anytimenn.infer.StoppingRule;
+import dev.anytimenn.io.Jsons;
 import dev.anytimenn.model.InputShape;
-import dev.anytimenn.train.RunFolder;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,9 +20,9 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Classify images with a trained anytime network under a cost budget, a deadline or a "
@@ -35,7 +32,8 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "A run folder, or the checkpoint file inside one.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A model file (or a folder holding one), a run folder, or the "
+            + "checkpoint file inside one.")
     Path run;
 
     @Option(names = "--input", arity = "1..*", paramLabel = "FILE", description = "PNG or JPEG images.")
@@ -93,8 +91,9 @@ final class PredictCommand implements Callable<Integer> {
         if (idx != null && indices.isEmpty()) {
             throw new IllegalArgumentException("--idx needs --index N (0-based image number)");
         }
-        try (AnytimePredictor predictor = AnytimePredictor.open(run, common.device())) {
-            InputShape shape = predictor.inputShape();
+        try (AnytimeModel model = AnytimeModel.open(run, common.device())) {
+            AnytimePredictor predictor = model.predictor();
+            InputShape shape = model.inputShape();
             List<String> names = new ArrayList<>();
             List<byte[]> images = new ArrayList<>();
             for (Path input : inputs) {
@@ -110,10 +109,7 @@ final class PredictCommand implements Callable<Integer> {
                 names.add(idx + "[" + index + "]");
                 images.add(pixels);
             }
-            StoppingRule stop = stoppingRule(predictor);
-            if (stop instanceof StoppingRule.Deadline) {
-                predictor.warmUp(20); // the deadline rule judges steps by their measured latency
-            }
+            StoppingRule stop = stoppingRule(model);
             List<Prediction> predictions = new ArrayList<>();
             for (byte[] image : images) {
                 predictions.add(predictor.predict(image, stop));
@@ -123,7 +119,7 @@ final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    private StoppingRule stoppingRule(AnytimePredictor predictor) throws Exception {
+    private StoppingRule stoppingRule(AnytimeModel model) throws Exception {
         if (rule.budgetMacs != null) {
             return new StoppingRule.CostBudget(rule.budgetMacs);
         }
@@ -131,13 +127,11 @@ final class PredictCommand implements Callable<Integer> {
             return StoppingRule.Deadline.ofMillis(rule.deadlineMs);
         }
         if (rule.confidence != null) {
-            double[] t = new double[predictor.exitCosts().size()];
-            Arrays.fill(t, rule.confidence);
-            t[t.length - 1] = Double.NEGATIVE_INFINITY;
-            return new StoppingRule.Confidence(new ExitThresholds(ConfidenceScore.parse(score), t));
+            return StoppingRule.Confidence.atEveryExit(ConfidenceScore.parse(score), rule.confidence,
+                    model.exitCosts().size());
         }
         if (rule.calibrated) {
-            return new StoppingRule.Confidence(CalibratedThresholds.read(RunFolder.of(run).dir()).thresholds());
+            return new StoppingRule.Confidence(model.calibratedThresholds());
         }
         return new StoppingRule.RunAll();
     }

@@ -3,6 +3,7 @@ package dev.anytimenn.cli;
 import dev.anytimenn.data.Augmentation;
 import dev.anytimenn.data.DataConfig;
 import dev.anytimenn.data.ImageSet;
+import dev.anytimenn.model.Architecture;
 import dev.anytimenn.model.Architectures;
 import dev.anytimenn.model.InputShape;
 import dev.anytimenn.model.ModelConfig;
@@ -12,6 +13,7 @@ import dev.anytimenn.train.TrainConfig;
 import dev.anytimenn.weighting.AdaLossOptions;
 import dev.anytimenn.weighting.LossWeightings;
 import java.nio.file.Path;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,22 +26,28 @@ final class TrainOptions {
     @Option(names = "--name", description = "Run name, part of the run folder's name (default: <arch>-<weighting>).")
     String name;
 
-    @Option(names = "--arch", description = "Architecture: resann, densann or msdnet (default: ${DEFAULT-VALUE}).")
+    static {
+        // help text from the registries, so a new architecture or weighting shows up by registering it
+        System.setProperty("anytime.architectures", Architectures.all().stream().map(Architecture::help)
+                .collect(Collectors.joining("; ")));
+        System.setProperty("anytime.weightings", String.join(", ", LossWeightings.names()));
+    }
+
+    @Option(names = "--arch", description = "Architecture (default: ${DEFAULT-VALUE}): ${sys:anytime.architectures}.")
     String arch = "resann";
 
-    @Option(names = "--n", description = "Units per stage: residual units (resann), dense layers per block (densann), "
-            + "layers per block (msdnet) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--n", description = "Units per stage or block; what a unit is depends on --arch "
+            + "(default: ${DEFAULT-VALUE}).")
     int n = 2;
 
-    @Option(names = "--c", description = "Width: base channels (resann), growth rate (densann, msdnet) "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--c", description = "Width: base channels or growth rate, as --arch says (default: ${DEFAULT-VALUE}).")
     int c = 16;
 
     @Option(names = "--s", description = "Head stride: a head after every s-th unit from the end (default: ${DEFAULT-VALUE}).")
     int s = 1;
 
-    @Option(names = "--weighting", description = "Loss weighting: const, linear, half-end, sieve, oscillating, adaloss, "
-            + "opt:J (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--weighting", description = "Loss weighting: ${sys:anytime.weightings} "
+            + "(default: ${DEFAULT-VALUE}).")
     String weighting = "adaloss";
 
     @Option(names = "--ada-mu", description = "AdaLoss moving-average factor mu (default: ${DEFAULT-VALUE}).")

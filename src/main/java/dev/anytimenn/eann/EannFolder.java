@@ -4,7 +4,6 @@ import ai.djl.Device;
 import dev.anytimenn.eval.report.ReportFiles;
 import dev.anytimenn.eval.report.RunReport;
 import dev.anytimenn.infer.AnytimePredictor;
-import dev.anytimenn.infer.EannPredictor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

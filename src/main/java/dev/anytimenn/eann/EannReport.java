@@ -1,11 +1,11 @@
 package dev.anytimenn.eann;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.anytimenn.eval.report.AtomicFiles;
 import dev.anytimenn.eval.report.ConsoleTable;
 import dev.anytimenn.eval.report.ErrorCostPlot;
-import dev.anytimenn.eval.report.Jsons;
 import dev.anytimenn.eval.report.MarkdownTable;
+import dev.anytimenn.io.AtomicFiles;
+import dev.anytimenn.io.Jsons;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;

@@ -4,7 +4,6 @@ import dev.anytimenn.eval.report.EpochSummary;
 import dev.anytimenn.eval.report.ExitResult;
 import dev.anytimenn.eval.report.ReportFiles;
 import dev.anytimenn.eval.report.RunReport;
-import dev.anytimenn.infer.EannSchedule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

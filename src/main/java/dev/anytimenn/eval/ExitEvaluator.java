@@ -12,16 +12,24 @@ import dev.anytimenn.engine.EngineGuard;
 import dev.anytimenn.model.AnytimeNetwork;
 import dev.anytimenn.model.ConvolutionCases;
 
-/** Evaluates every exit of a network on a data set, in inference mode. */
+/**
+ * Runs every exit of a network over a data set, in inference mode: the one loop that the exits
+ * protocol ({@link #evaluate}) and the offline replay of the other protocols ({@link ExitOutputs})
+ * share.
+ */
 public final class ExitEvaluator {
 
     private ExitEvaluator() {}
 
-    public static ExitMetrics evaluate(AnytimeNetwork net, NDManager manager, ImageSet set,
-            Normalization norm, int batchSize) {
-        int k = net.headCount();
-        long[] correct = new long[k];
-        double[] lossSum = new double[k];
+    /** What to do with one batch's logits (one array per exit); arrays made in {@code scope} are freed after. */
+    @FunctionalInterface
+    public interface BatchVisitor {
+        void visit(Batch batch, NDList logits, NDManager scope);
+    }
+
+    /** Runs the full forward over {@code set} in batches, in order, and hands each batch's logits on. */
+    public static void forEachBatch(AnytimeNetwork net, NDManager manager, ImageSet set, Normalization norm,
+            int batchSize, BatchVisitor visitor) {
         EngineGuard.requireSoundConvolutions(manager, ConvolutionCases.of(net));
         ParameterStore ps = new ParameterStore(manager, false);
         try (BatchLoader loader = BatchLoader.forEvaluation(set, norm, batchSize)) {
@@ -29,16 +37,26 @@ public final class ExitEvaluator {
                 Batch batch = loader.next();
                 try (NDManager scope = manager.newSubManager()) {
                     NDArray x = scope.create(batch.images(), net.config().input().batchShape(batch.size()));
-                    NDArray y = Losses.labels(scope, batch.labels());
-                    NDList logits = net.forward(ps, new NDList(x), false);
-                    for (int i = 0; i < k; i++) {
-                        NDArray out = logits.get(i);
-                        correct[i] += out.argMax(1).eq(y).sum().getLong();
-                        lossSum[i] += Losses.crossEntropySum(out, y);
-                    }
+                    visitor.visit(batch, net.forward(ps, new NDList(x), false), scope);
                 }
             }
         }
+    }
+
+    /** Accuracy and mean cross-entropy of every exit: the exits protocol. */
+    public static ExitMetrics evaluate(AnytimeNetwork net, NDManager manager, ImageSet set,
+            Normalization norm, int batchSize) {
+        int k = net.headCount();
+        long[] correct = new long[k];
+        double[] lossSum = new double[k];
+        forEachBatch(net, manager, set, norm, batchSize, (batch, logits, scope) -> {
+            NDArray y = Losses.labels(scope, batch.labels());
+            for (int i = 0; i < k; i++) {
+                NDArray out = logits.get(i);
+                correct[i] += out.argMax(1).eq(y).sum().getLong();
+                lossSum[i] += Losses.crossEntropySum(out, y);
+            }
+        });
         double[] accuracy = new double[k];
         double[] loss = new double[k];
         int n = set.size();

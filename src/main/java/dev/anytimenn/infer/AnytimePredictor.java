@@ -8,18 +8,16 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.anytimenn.data.Normalization;
 import dev.anytimenn.engine.EngineGuard;
-import dev.anytimenn.engine.NativeMemory;
 import dev.anytimenn.model.AnytimeNetwork;
 import dev.anytimenn.model.ConvolutionCases;
 import dev.anytimenn.model.ExitCost;
 import dev.anytimenn.model.InputShape;
-import dev.anytimenn.train.RunFolder;
-import dev.anytimenn.train.TrainedModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * Runs a trained anytime network one unit at a time, in inference mode, and stops by a
@@ -34,24 +32,30 @@ public final class AnytimePredictor implements AutoCloseable {
     private final AnytimeNetwork net;
     private final Normalization normalization;
     private final NDManager manager;
-    private final boolean ownsManager;
+    /** What closing this predictor closes: the model it opened itself, else nothing. */
+    private final AnytimeModel owned;
     private final ParameterStore parameterStore;
     private final List<ExitCost> exits;
     private final long[] stepMacs;
     private final float[][] pixelLookup;
     private final StepLatencies latencies;
+    /** Nanosecond clock; tests put in one they drive, so the deadline rule's decisions are certain. */
+    private LongSupplier clock = System::nanoTime;
+
+    /** Runs of the whole network that warm the latency estimate up before a deadline is judged by it. */
+    static final int WARM_UP_RUNS = 20;
 
     public AnytimePredictor(AnytimeNetwork net, Normalization normalization, NDManager manager) {
-        this(net, normalization, manager, false);
+        this(net, normalization, manager, null);
     }
 
-    private AnytimePredictor(AnytimeNetwork net, Normalization normalization, NDManager manager, boolean owns) {
-        NativeMemory.retainFreedMemory();
+    private AnytimePredictor(AnytimeNetwork net, Normalization normalization, NDManager manager, AnytimeModel owned) {
+        AnytimeModel.prepareEngine();
         EngineGuard.requireSoundConvolutions(manager, ConvolutionCases.of(net));
         this.net = net;
         this.normalization = normalization;
         this.manager = manager;
-        this.ownsManager = owns;
+        this.owned = owned;
         this.parameterStore = new ParameterStore(manager, false);
         this.exits = net.exitCosts();
         this.stepMacs = net.stepMacs();
@@ -60,10 +64,13 @@ public final class AnytimePredictor implements AutoCloseable {
         this.latencies = new StepLatencies(net.unitCount());
     }
 
-    /** Opens the model of a run folder (or of the checkpoint file inside one). */
-    public static AnytimePredictor open(Path run, Device device) throws IOException {
-        TrainedModel model = TrainedModel.open(RunFolder.of(run), device);
-        return new AnytimePredictor(model.network(), model.state().normalization(), model.manager(), true);
+    /**
+     * Opens a model ({@link AnytimeModel#open}) for this predictor alone; closing the predictor closes
+     * the model.
+     */
+    public static AnytimePredictor open(Path path, Device device) throws IOException {
+        AnytimeModel model = AnytimeModel.open(path, device);
+        return new AnytimePredictor(model.network(), model.normalization(), model.manager(), model);
     }
 
     public AnytimeNetwork network() {
@@ -76,6 +83,11 @@ public final class AnytimePredictor implements AutoCloseable {
 
     public List<ExitCost> exitCosts() {
         return exits;
+    }
+
+    /** Replaces the clock steps are timed and deadlines judged by. */
+    void useClock(LongSupplier nanoClock) {
+        this.clock = nanoClock;
     }
 
     /** Runs the whole network {@code runs} times on a blank image to measure each step's latency. */
@@ -99,23 +111,72 @@ public final class AnytimePredictor implements AutoCloseable {
         return predictBatch(List.of(pixels), rule).get(0);
     }
 
-    /** Predicts every image; each gets its own exit under a confidence rule. */
+    /**
+     * Predicts every image; each gets its own exit under a confidence rule.
+     *
+     * <p>A rule that judges steps by their latency gets a warmed-up estimate first. When such a rule
+     * refuses even the first exit's steps and their estimate is held up by a burst of slow steps (which
+     * it cannot outlive, since a step not run is not measured), the estimate is dropped and the next
+     * call measures afresh. A deadline that is simply too short for the first exit keeps its estimate.
+     */
     public List<Prediction> predictBatch(List<byte[]> images, StoppingRule rule) {
-        long start = System.nanoTime();
         if (images.isEmpty()) {
             return List.of();
         }
+        if (rule.usesLatency()) {
+            warmUpIfCold();
+        }
+        long start = clock.getAsLong();
+        Run run = run(images, rule.start(net.headCount(), start), 0, start);
+        if (rule.usesLatency() && run.cut() && run.predictions().stream().noneMatch(Prediction::answered)
+                && firstExitEstimateInflated()) {
+            latencies.reset();
+        }
+        return run.predictions();
+    }
+
+    private boolean firstExitEstimateInflated() {
+        for (int u = 0; u < net.unitCount(); u++) {
+            if (latencies.inflated(u)) {
+                return true;
+            }
+            if (net.headAfter(u) >= 0) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Warms the latency estimate up when it has too few warm measurements to go by. */
+    public void warmUpIfCold() {
+        if (!latencies.warm()) {
+            warmUp(WARM_UP_RUNS);
+        }
+    }
+
+    /**
+     * What one run gave.
+     *
+     * @param predictions one per image, exits numbered within this network (1-based)
+     * @param cut whether the policy stopped the run before its last exit (a budget or deadline ran out)
+     */
+    public record Run(List<Prediction> predictions, boolean cut) {}
+
+    /**
+     * Runs the network under {@code policy}, which may be shared with other networks run before or
+     * after this one (an EANN's members): it sees this network's exits as {@code exitOffset} onward.
+     * The last exit answers every sample still running without asking the policy.
+     *
+     * <p>Reads the clock once before and once after each step, and once at the end.
+     */
+    public Run run(List<byte[]> images, StoppingPolicy policy, int exitOffset, long start) {
         // autograd is per thread; a thread that did not load the engine would record graphs
         if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
             JniUtils.setGradMode(false);
         }
         int n = images.size();
         Prediction[] answers = new Prediction[n];
-        int targetExit = rule instanceof StoppingRule.CostBudget budget ? deepestExitWithin(budget.macs()) : -2;
-        if (targetExit == -1) {
-            Arrays.fill(answers, new Prediction(-1, new float[0], 0, 0, (System.nanoTime() - start) / 1e6));
-            return List.of(answers);
-        }
+        boolean cut = false;
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = scope.create(toInput(images), inputShape().batchShape(n));
             AnytimeNetwork.Stepper stepper = net.stepper(parameterStore, x);
@@ -124,63 +185,59 @@ public final class AnytimePredictor implements AutoCloseable {
             float[][] latest = new float[n][];
             int latestExit = 0;
             long spent = 0;
-            for (int unit = 0; unit < net.unitCount(); unit++) {
-                if (rule instanceof StoppingRule.Deadline deadline
-                        && System.nanoTime() - start + estimateToNextExit(unit) > deadline.nanos()) {
+            for (int unit = 0; unit < net.unitCount() && active.length > 0; unit++) {
+                long before = clock.getAsLong();
+                if (!policy.mayRun(macsToNextExit(unit), estimateToNextExit(unit), before)) {
+                    cut = true;
                     break;
                 }
-                long stepStart = System.nanoTime();
                 Optional<NDArray> logits = stepper.next();
                 spent += stepMacs[unit];
+                policy.spent(stepMacs[unit]);
+                int exit = net.headAfter(unit);
                 if (logits.isPresent()) {
-                    int exit = net.headAfter(unit);
                     float[] probabilities = logits.get().softmax(1).toFloatArray();
                     int classes = probabilities.length / active.length;
                     for (int r = 0; r < active.length; r++) {
                         latest[active[r]] = Arrays.copyOfRange(probabilities, r * classes, (r + 1) * classes);
                     }
                     latestExit = exit + 1;
-                    if (rule instanceof StoppingRule.Confidence confidence && exit < net.headCount() - 1) {
-                        long[] going = answerConfident(confidence.thresholds(), exit, active, latest, answers,
-                                spent, start);
-                        if (going.length < active.length) {
-                            int[] before = active;
-                            active = Arrays.stream(going).mapToInt(r -> before[(int) r]).toArray();
-                            if (active.length == 0) {
-                                recordLatency(unit, System.nanoTime() - stepStart, n);
-                                break;
-                            }
+                }
+                long after = clock.getAsLong();
+                recordLatency(unit, after - before, n);
+                if (logits.isPresent() && exit < net.headCount() - 1) {
+                    long[] going = answerDone(policy, exitOffset, exit, active, latest, answers, spent,
+                            (after - start) / 1e6);
+                    if (going.length < active.length) {
+                        int[] running = active;
+                        active = Arrays.stream(going).mapToInt(r -> running[(int) r]).toArray();
+                        if (active.length > 0) {
                             stepper.keepRows(going);
                         }
                     }
                 }
-                recordLatency(unit, System.nanoTime() - stepStart, n);
-                if (logits.isPresent() && latestExit - 1 == targetExit) {
-                    break;
-                }
             }
-            double elapsed = (System.nanoTime() - start) / 1e6;
+            double elapsed = (clock.getAsLong() - start) / 1e6;
             for (int i : active) {
                 answers[i] = latest[i] == null ? new Prediction(-1, new float[0], 0, spent, elapsed)
                         : new Prediction(argMax(latest[i]), latest[i], latestExit, spent, elapsed);
             }
         }
-        return List.of(answers);
+        return new Run(List.of(answers), cut);
     }
 
     /**
-     * Answers the active samples confident enough at {@code exit}; returns the positions, among the
-     * active ones (the rows of the running batch), of those that go on.
+     * Answers the active samples the policy lets leave at {@code exit}; returns the positions, among
+     * the active ones (the rows of the running batch), of those that go on.
      */
-    private static long[] answerConfident(ExitThresholds thresholds, int exit, int[] active, float[][] latest,
-            Prediction[] answers, long spent, long start) {
+    private static long[] answerDone(StoppingPolicy policy, int exitOffset, int exit, int[] active,
+            float[][] latest, Prediction[] answers, long spent, double elapsedMs) {
         long[] going = new long[active.length];
         int left = 0;
-        double elapsed = (System.nanoTime() - start) / 1e6;
         for (int r = 0; r < active.length; r++) {
             int i = active[r];
-            if (thresholds.leavesAt(exit, thresholds.score().score(latest[i]))) {
-                answers[i] = new Prediction(argMax(latest[i]), latest[i], exit + 1, spent, elapsed);
+            if (policy.done(exitOffset + exit, latest[i])) {
+                answers[i] = new Prediction(argMax(latest[i]), latest[i], exit + 1, spent, elapsedMs);
             } else {
                 going[left++] = r;
             }
@@ -188,14 +245,16 @@ public final class AnytimePredictor implements AutoCloseable {
         return Arrays.copyOf(going, left);
     }
 
-    private int deepestExitWithin(long budget) {
-        int best = -1;
-        for (ExitCost exit : exits) {
-            if (exit.cumulativeMacs() <= budget) {
-                best = exit.index() - 1;
+    /** MACs per sample from before {@code unit} up to and including the next exit. */
+    private long macsToNextExit(int unit) {
+        long total = 0;
+        for (int u = unit; u < net.unitCount(); u++) {
+            total += stepMacs[u];
+            if (net.headAfter(u) >= 0) {
+                break;
             }
         }
-        return best;
+        return total;
     }
 
     /** Expected nanoseconds from before {@code unit} until the next exit's answer is in hand. */
@@ -256,8 +315,8 @@ public final class AnytimePredictor implements AutoCloseable {
 
     @Override
     public void close() {
-        if (ownsManager) {
-            manager.close();
+        if (owned != null) {
+            owned.close();
         }
     }
 }

@@ -70,7 +70,7 @@ public record ExitThresholds(ConfidenceScore score, double[] thresholds) {
     }
 
     /** Same as {@link #exitFor(double[])} for sample {@code i} of a {@code scores[exit][sample]} table. */
-    int exitFor(double[][] scores, int i) {
+    public int exitFor(double[][] scores, int i) {
         for (int k = 0; k < thresholds.length - 1; k++) {
             if (scores[k][i] >= thresholds[k]) {
                 return k;

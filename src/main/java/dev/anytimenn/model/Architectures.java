@@ -2,44 +2,69 @@ package dev.anytimenn.model;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.util.Collections;
+import ai.djl.nn.Block;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The architectures by name, each a builder from a {@link ModelConfig}. */
+/** The registry of architectures by name, and the assembly every architecture shares. */
 public final class Architectures {
 
-    private static final Map<String, ArchitectureBuilder> BUILDERS = new LinkedHashMap<>();
+    private static final Map<String, Architecture> REGISTRY = new LinkedHashMap<>();
 
     static {
-        register("resann", ResAnn::build);
-        register("densann", DenseAnn::build);
-        register("msdnet", MsdNetAnn::build);
+        register(new Architecture("resann",
+                "resann: pre-activation ResNet, 3 stages of n residual units of widths c, 2c, 4c", ResAnn::parts));
+        register(new Architecture("densann",
+                "densann: DenseNet-BC, 3 blocks of n dense layers with growth rate c", DenseAnn::parts));
+        register(new Architecture("msdnet",
+                "msdnet: multi-scale dense network, 3 scales, 3 blocks of n layers with growth c x [1, 2, 4]",
+                MsdNetAnn::parts));
     }
 
     private Architectures() {}
 
-    public static synchronized void register(String name, ArchitectureBuilder builder) {
-        BUILDERS.put(name.toLowerCase(Locale.ROOT), builder);
+    public static synchronized void register(Architecture architecture) {
+        REGISTRY.put(architecture.name().toLowerCase(Locale.ROOT), architecture);
     }
 
     public static synchronized List<String> names() {
-        return List.copyOf(BUILDERS.keySet());
+        return List.copyOf(REGISTRY.keySet());
     }
 
-    /** Builds the network {@code config.arch()} names, uninitialised. */
-    public static AnytimeNetwork build(ModelConfig config) {
-        ArchitectureBuilder builder;
+    /** Every registered architecture, in registration order. */
+    public static synchronized List<Architecture> all() {
+        return List.copyOf(REGISTRY.values());
+    }
+
+    /** The architecture {@code name} names (case-insensitive). */
+    public static Architecture get(String name) {
+        Architecture architecture;
         synchronized (Architectures.class) {
-            builder = BUILDERS.get(config.arch().toLowerCase(Locale.ROOT));
+            architecture = REGISTRY.get(name.toLowerCase(Locale.ROOT));
         }
-        if (builder == null) {
-            throw new IllegalArgumentException("unknown architecture '" + config.arch()
-                    + "'; choose one of: " + String.join(", ", names()));
+        if (architecture == null) {
+            throw new IllegalArgumentException("unknown architecture '" + name + "'; choose one of: "
+                    + String.join(", ", names()));
         }
-        return builder.build(config);
+        return architecture;
+    }
+
+    /**
+     * Builds the network {@code config.arch()} names, uninitialised: its parts, the chain cut to
+     * {@code config.units()}, a head after every s-th unit from the last.
+     */
+    public static AnytimeNetwork build(ModelConfig config) {
+        Architecture.Parts parts = get(config.arch()).parts().apply(config);
+        List<Block> units = config.truncate(parts.units());
+        int[] after = HeadPlacement.unitsWithHeads(units.size(), config.s());
+        List<Block> heads = new ArrayList<>();
+        for (int k = 0; k < after.length; k++) {
+            heads.add(parts.head().get());
+        }
+        return new AnytimeNetwork(config, parts.stem(), units, heads, after);
     }
 
     /** Builds the network and initialises its parameters; the engine's random seed decides the values. */
@@ -47,9 +72,5 @@ public final class Architectures {
         AnytimeNetwork net = build(config);
         net.initialize(manager, DataType.FLOAT32, config.input().batchShape(1));
         return net;
-    }
-
-    static Map<String, ArchitectureBuilder> view() {
-        return Collections.unmodifiableMap(BUILDERS);
     }
 }

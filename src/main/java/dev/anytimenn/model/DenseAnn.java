@@ -16,7 +16,8 @@ public final class DenseAnn {
 
     private DenseAnn() {}
 
-    public static AnytimeNetwork build(ModelConfig config) {
+    /** The blocks of the network {@code config} describes. */
+    public static Architecture.Parts parts(ModelConfig config) {
         int n = config.n();
         int growth = config.c();
         int stemChannels = 2 * growth;
@@ -29,12 +30,6 @@ public final class DenseAnn {
                 channels = layer.outChannels();
             }
         }
-        units = config.truncate(units);
-        int[] after = HeadPlacement.unitsWithHeads(units.size(), config.s());
-        List<Block> heads = new ArrayList<>();
-        for (int k = 0; k < after.length; k++) {
-            heads.add(new ClassifierHead(config.classes()));
-        }
-        return new AnytimeNetwork(config, new ConvStem(stemChannels, 3), units, heads, after);
+        return new Architecture.Parts(new ConvStem(stemChannels, 3), units, () -> new ClassifierHead(config.classes()));
     }
 }

@@ -45,7 +45,8 @@ public final class MsdNetAnn {
         return (8 * c + 2) / 3;
     }
 
-    public static AnytimeNetwork build(ModelConfig config) {
+    /** The blocks of the network {@code config} describes. */
+    public static Architecture.Parts parts(ModelConfig config) {
         int n = config.n();
         int c = config.c();
         int units = stemUnits(c);
@@ -62,12 +63,6 @@ public final class MsdNetAnn {
                 units += c;
             }
         }
-        layers = config.truncate(layers);
-        int[] after = HeadPlacement.unitsWithHeads(layers.size(), config.s());
-        List<Block> heads = new ArrayList<>();
-        for (int k = 0; k < after.length; k++) {
-            heads.add(new MsdHead(headWidth, config.classes()));
-        }
-        return new AnytimeNetwork(config, stem, layers, heads, after);
+        return new Architecture.Parts(stem, layers, () -> new MsdHead(headWidth, config.classes()));
     }
 }

@@ -15,7 +15,8 @@ public final class ResAnn {
 
     private ResAnn() {}
 
-    public static AnytimeNetwork build(ModelConfig config) {
+    /** The blocks of the network {@code config} describes. */
+    public static Architecture.Parts parts(ModelConfig config) {
         int n = config.n();
         int c = config.c();
         List<Block> units = new ArrayList<>();
@@ -28,12 +29,6 @@ public final class ResAnn {
                 width = stageWidth;
             }
         }
-        units = config.truncate(units);
-        int[] after = HeadPlacement.unitsWithHeads(units.size(), config.s());
-        List<Block> heads = new ArrayList<>();
-        for (int k = 0; k < after.length; k++) {
-            heads.add(new ClassifierHead(config.classes()));
-        }
-        return new AnytimeNetwork(config, new ConvStem(c, 3), units, heads, after);
+        return new Architecture.Parts(new ConvStem(c, 3), units, () -> new ClassifierHead(config.classes()));
     }
 }

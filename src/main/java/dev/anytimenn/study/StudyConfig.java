@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.anytimenn.data.DataConfig;
-import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.io.Jsons;
 import dev.anytimenn.model.AnytimeNetwork;
 import dev.anytimenn.model.Architectures;
 import dev.anytimenn.model.InputShape;
@@ -172,7 +172,7 @@ public record StudyConfig(String name, ModelConfig model, TrainConfig training, 
     }
 
     public void save(Path file) throws IOException {
-        dev.anytimenn.eval.report.AtomicFiles.writeString(file, Jsons.MAPPER.writeValueAsString(this) + "\n");
+        dev.anytimenn.io.AtomicFiles.writeString(file, Jsons.MAPPER.writeValueAsString(this) + "\n");
     }
 
     private static String describe(JsonProcessingException e) {

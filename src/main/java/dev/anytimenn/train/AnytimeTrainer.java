@@ -18,6 +18,8 @@ import dev.anytimenn.eval.Losses;
 import dev.anytimenn.eval.report.EpochSummary;
 import dev.anytimenn.model.AnytimeNetwork;
 import dev.anytimenn.model.ConvolutionCases;
+import dev.anytimenn.store.ModelFile;
+import dev.anytimenn.store.ModelStore;
 import dev.anytimenn.weighting.LossWeighting;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -52,6 +54,9 @@ public final class AnytimeTrainer implements AutoCloseable {
     private final LearningRateSchedule schedule;
     private final ParameterStore parameterStore;
 
+    private Path modelFile;
+    private List<String> classNames;
+
     private int epochsDone;
     private long step;
     private double trainingSeconds;
@@ -77,6 +82,16 @@ public final class AnytimeTrainer implements AutoCloseable {
         this.optimizer = new SgdOptimizer(net, manager, config.momentum(), config.nesterov(), config.weightDecay());
         this.schedule = LearningRateSchedule.of(config);
         this.parameterStore = new ParameterStore(manager, false);
+    }
+
+    /**
+     * Also writes the deployable model file ({@link ModelFile}) after every epoch, beside the
+     * checkpoint; {@code classNames} go into it.
+     */
+    public AnytimeTrainer writingModelFile(Path file, List<String> names) {
+        this.modelFile = file;
+        this.classNames = List.copyOf(names);
+        return this;
     }
 
     /** Continues from a checkpoint of the same run (its network must already hold its parameters). */
@@ -149,6 +164,10 @@ public final class AnytimeTrainer implements AutoCloseable {
                 Checkpoints.save(checkpointFile, net, optimizer,
                         new CheckpointState(epochsDone, step, trainingSeconds, data.normalization(),
                                 weighting.state(), history));
+            }
+            if (modelFile != null) {
+                ModelStore.write(modelFile, ModelFile.of(net.config(), classNames, data.normalization(),
+                        net.exitCosts(), null), net);
             }
             listener.epochFinished(summary);
         }

@@ -1,8 +1,10 @@
 package dev.anytimenn.train;
 
 import com.fasterxml.jackson.core.JacksonException;
-import dev.anytimenn.eval.report.AtomicFiles;
-import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.io.AtomicFiles;
+import dev.anytimenn.io.Jsons;
+import dev.anytimenn.store.ModelStore;
+import dev.anytimenn.store.RunFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +14,8 @@ import java.time.format.DateTimeFormatter;
 /** The files of one run: config.json, checkpoint.ckpt and the reports beside them. */
 public record RunFolder(Path dir) {
 
-    public static final String CONFIG = "config.json";
-    public static final String CHECKPOINT = "checkpoint.ckpt";
+    public static final String CONFIG = RunFiles.CONFIG;
+    public static final String CHECKPOINT = RunFiles.CHECKPOINT;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     /** A new folder name under {@code parent}: {@code <timestamp>-<name>}. */
@@ -26,19 +28,11 @@ public record RunFolder(Path dir) {
     }
 
     /**
-     * The run folder a user names: the folder itself, or a checkpoint file inside one.
+     * The run folder a user names: the folder itself, or a checkpoint file inside one (a truncated or
+     * foreign file is reported as such).
      */
     public static RunFolder of(Path folderOrCheckpoint) throws IOException {
-        Path dir = Files.isRegularFile(folderOrCheckpoint) ? folderOrCheckpoint.toAbsolutePath().getParent()
-                : folderOrCheckpoint;
-        if (!Files.isDirectory(dir)) {
-            throw new IOException(folderOrCheckpoint + ": no such run folder");
-        }
-        RunFolder folder = new RunFolder(dir);
-        if (!Files.isRegularFile(folder.config())) {
-            throw new IOException(dir + ": not a run folder (no " + CONFIG + ")");
-        }
-        return folder;
+        return new RunFolder(ModelStore.runFolderOf(folderOrCheckpoint));
     }
 
     public Path config() {
@@ -47,6 +41,11 @@ public record RunFolder(Path dir) {
 
     public Path checkpoint() {
         return dir.resolve(CHECKPOINT);
+    }
+
+    /** The deployable model file, rewritten after every epoch. */
+    public Path modelFile() {
+        return dir.resolve(RunFiles.MODEL);
     }
 
     public boolean hasCheckpoint() {

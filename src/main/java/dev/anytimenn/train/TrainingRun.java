@@ -13,12 +13,13 @@ import dev.anytimenn.eval.ExitEvaluator;
 import dev.anytimenn.eval.ExitMetrics;
 import dev.anytimenn.eval.report.EpochSummary;
 import dev.anytimenn.eval.report.ExitResult;
-import dev.anytimenn.eval.report.Jsons;
 import dev.anytimenn.eval.report.ReportFiles;
 import dev.anytimenn.eval.report.RunReport;
+import dev.anytimenn.io.Jsons;
 import dev.anytimenn.model.AnytimeNetwork;
 import dev.anytimenn.model.Architectures;
 import dev.anytimenn.model.ExitCost;
+import dev.anytimenn.store.ModelStore;
 import dev.anytimenn.weighting.LossWeighting;
 import dev.anytimenn.weighting.LossWeightings;
 import java.io.IOException;
@@ -84,7 +85,8 @@ public final class TrainingRun {
             LossWeighting weighting = LossWeightings.create(training.weighting(), net.headCount(),
                     training.adaLoss(), training.seed());
             try (AnytimeTrainer trainer = new AnytimeTrainer(net, manager, training, weighting, listener,
-                    folder.checkpoint())) {
+                    folder.checkpoint()).writingModelFile(folder.modelFile(),
+                            ModelStore.classNames(config.data(), net.config().classes()))) {
                 if (checkpoint != null) {
                     trainer.resumeFrom(folder.checkpoint(), checkpoint);
                 }
@@ -100,13 +102,15 @@ public final class TrainingRun {
     /** Evaluates a run's checkpoint on the test set of its data (or of {@code data}, when given). */
     public static RunReport evaluate(RunFolder folder, DataConfig data, Device device)
             throws IOException, MissingDataException, DataFormatException {
-        try (TrainedModel model = TrainedModel.open(folder, device)) {
-            ImageSet test = (data == null ? model.config().data() : data).loadTest();
-            CheckpointState state = model.state();
-            ExitMetrics metrics = ExitEvaluator.evaluate(model.network(), model.manager(), test,
-                    state.normalization(), EVAL_BATCH);
-            RunReport report = report(folder, model.config(), model.network(), metrics, state.history(),
-                    state.trainingSeconds());
+        RunConfig config = folder.readConfig();
+        Checkpoints.Contents checkpoint = Checkpoints.read(folder.checkpoint());
+        try (NDManager manager = NDManager.newBaseManager(device)) {
+            AnytimeNetwork net = ModelStore.loadCheckpointParameters(folder.checkpoint(), checkpoint.blocks(),
+                    config.model(), manager);
+            ImageSet test = (data == null ? config.data() : data).loadTest();
+            CheckpointState state = checkpoint.state();
+            ExitMetrics metrics = ExitEvaluator.evaluate(net, manager, test, state.normalization(), EVAL_BATCH);
+            RunReport report = report(folder, config, net, metrics, state.history(), state.trainingSeconds());
             ReportFiles.writeAll(report, folder.dir());
             return report;
         }

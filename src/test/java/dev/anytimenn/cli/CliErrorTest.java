@@ -63,6 +63,22 @@ class CliErrorTest {
     }
 
     @Test
+    void evalOfATruncatedOrForeignCheckpointNamesTheFile(@TempDir Path temp) throws Exception {
+        Path run = Files.createDirectories(temp.resolve("some/dir"));
+        Path checkpoint = run.resolve("checkpoint.ckpt");
+        Files.write(checkpoint, "ANYTIME-NN-CKPT\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        CliRun truncated = run("eval", checkpoint.toString());
+        assertThat(truncated.code()).isEqualTo(1);
+        assertThat(truncated.err()).isEqualTo("error: " + checkpoint + ": checkpoint is truncated"
+                + System.lineSeparator());
+
+        Files.writeString(checkpoint, "something else entirely");
+        CliRun foreign = run("eval", checkpoint.toString());
+        assertThat(foreign.err()).isEqualTo("error: " + checkpoint + ": not an anytime-nn checkpoint"
+                + System.lineSeparator());
+    }
+
+    @Test
     void badOptionValuesAreUsageErrors(@TempDir Path temp) throws Exception {
         Path dir = SyntheticIdx.writeLearnable(temp.resolve("data"), 200, 50, 1);
         CliRun unknown = run("train", "--weighting", "foo", "--data", dir.toString(), "--out",

@@ -3,7 +3,7 @@ package dev.anytimenn.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.io.Jsons;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;

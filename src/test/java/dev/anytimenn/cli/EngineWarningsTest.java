@@ -64,7 +64,10 @@ class EngineWarningsTest {
 
     @Test
     void resumingIsQuietUnlessVerbose() throws Exception {
-        assertThat(stderrOf("train", "--resume", run.toString())).doesNotContain(WARNING).isEmpty();
+        // nothing but the engine guard's own lines, which a machine with a faulty engine shows on purpose
+        String quiet = stderrOf("train", "--resume", run.toString());
+        assertThat(quiet.lines().filter(line -> !line.contains("dev.anytimenn.engine.EngineGuard")))
+                .as(quiet).isEmpty();
         // the same command with --verbose shows the warning, so the quiet run above had one to hide
         assertThat(stderrOf("train", "--resume", run.toString(), "--verbose")).contains(WARNING);
     }

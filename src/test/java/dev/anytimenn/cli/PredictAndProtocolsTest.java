@@ -7,10 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.anytimenn.data.DataConfig;
 import dev.anytimenn.data.FashionMnist;
 import dev.anytimenn.data.SyntheticIdx;
-import dev.anytimenn.eval.report.Jsons;
-import dev.anytimenn.infer.CalibratedThresholds;
+import dev.anytimenn.eval.CalibratedThresholds;
+import dev.anytimenn.infer.AnytimeModel;
+import dev.anytimenn.infer.ConfidenceScore;
+import dev.anytimenn.infer.ExitThresholds;
+import dev.anytimenn.io.Jsons;
 import dev.anytimenn.model.InputShape;
 import dev.anytimenn.model.ModelConfig;
+import dev.anytimenn.store.RunFiles;
 import dev.anytimenn.train.RunConfig;
 import dev.anytimenn.train.RunFolder;
 import dev.anytimenn.train.TrainConfig;
@@ -20,6 +24,8 @@ import dev.anytimenn.weighting.AdaLossOptions;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,6 +95,10 @@ class PredictAndProtocolsTest {
         assertThat(run("predict", run.toString(), "--idx", idx.toString(), "--index", "300").err())
                 .contains(idx.toString()).contains("has 300 images; index 300 is out of range");
 
+        CliRun negative = run("predict", run.toString(), "--idx", idx.toString(), "--index", "0", "--deadline-ms", "-5");
+        assertThat(negative.code()).isEqualTo(1);
+        assertThat(negative.err()).isEqualTo("error: a deadline cannot be negative, got -5 ms" + System.lineSeparator());
+
         CliRun nothing = run("predict", run.toString());
         assertThat(nothing.code()).isEqualTo(1);
         assertThat(nothing.err()).contains("--input");
@@ -112,16 +122,91 @@ class PredictAndProtocolsTest {
         for (String ext : new String[] {".json", ".md", ".png", ".svg"}) {
             assertThat(run.resolve("budgeted" + ext)).isNotEmptyFile();
         }
-        CalibratedThresholds stored = CalibratedThresholds.read(run);
-        assertThat(stored.thresholds().exits()).isEqualTo(3);
-
-        Path idx = data.resolve(FashionMnist.TEST_IMAGES + ".gz");
-        CliRun predicted = run("predict", run.toString(), "--idx", idx.toString(), "--index", "1", "--calibrated");
-        assertThat(predicted.code()).as(predicted.err()).isZero();
-        assertThat(predicted.out()).contains("[1]");
+        JsonNode written = Jsons.MAPPER.readTree(run.resolve(RunFiles.THRESHOLDS).toFile());
+        assertThat(written.get("thresholds").get("thresholds")).hasSize(3);
+        // the run opens with them, and its model file carries them too, so a deployment that copies only
+        // the model file keeps them
+        try (AnytimeModel fromRun = AnytimeModel.open(run, Device.cpu());
+                AnytimeModel fromFile = AnytimeModel.open(run.resolve(RunFiles.MODEL), Device.cpu())) {
+            ExitThresholds stored = fromRun.calibratedThresholds();
+            assertThat(stored.score()).isEqualTo(ConfidenceScore.MARGIN);
+            assertThat(stored.thresholds()).containsExactly(Jsons.MAPPER.treeToValue(
+                    written.get("thresholds").get("thresholds"), double[].class));
+            assertThat(fromFile.thresholds()).contains(stored);
+        }
 
         CliRun unreachable = run("eval", run.toString(), "--protocol", "budgeted", "--target-macs", "1");
         assertThat(unreachable.code()).isEqualTo(1);
         assertThat(unreachable.err()).contains("no threshold setting reaches an average of 1 MACs");
+    }
+
+    @Test
+    void predictCalibratedUsesTheStoredThresholds() throws Exception {
+        Path calibrated = temp.resolve("calibrated");
+        copyRun(calibrated);
+        Path idx = data.resolve(FashionMnist.TEST_IMAGES + ".gz");
+        double inf = Double.POSITIVE_INFINITY;
+        // everyone leaves at exit 1; then nobody leaves before the last
+        int[] expected = {1, 3};
+        double[][] thresholds = {{-inf, -inf, -inf}, {inf, inf, -inf}};
+        for (int k = 0; k < 2; k++) {
+            new CalibratedThresholds(new ExitThresholds(ConfidenceScore.MAX_SOFTMAX, thresholds[k]), 0.5, 0.9, 1e6,
+                    "test").write(calibrated);
+            CliRun predicted = run("predict", calibrated.toString(), "--idx", idx.toString(), "--index", "1", "4",
+                    "--calibrated", "--json");
+            assertThat(predicted.code()).as(predicted.err()).isZero();
+            for (String line : predicted.out().lines().toList()) {
+                assertThat(Jsons.MAPPER.readTree(line).get("exit").asInt()).as(line).isEqualTo(expected[k]);
+            }
+        }
+        Files.delete(calibrated.resolve(RunFiles.THRESHOLDS));
+        CliRun none = run("predict", calibrated.toString(), "--idx", idx.toString(), "--index", "1", "--calibrated");
+        assertThat(none.code()).isEqualTo(1);
+        assertThat(none.err()).contains("no calibrated thresholds").contains("--protocol budgeted");
+    }
+
+    @Test
+    void anExportedModelFileAnswersAsTheRunDoes() throws Exception {
+        Path out = temp.resolve("exported");
+        CliRun export = run("export", run.toString(), "--out", out.toString());
+        assertThat(export.code()).as(export.err()).isZero();
+        assertThat(out.resolve(RunFiles.MODEL)).isNotEmptyFile();
+        Path idx = data.resolve(FashionMnist.TEST_IMAGES + ".gz");
+        for (String budget : new String[] {"1", "100000000"}) {
+            String[] args = {"--idx", idx.toString(), "--index", "0", "3", "9", "--json", "--budget-macs", budget};
+            List<JsonNode> fromRun = predictions(run, args);
+            List<JsonNode> fromFile = predictions(out, args);
+            assertThat(fromFile).hasSize(3);
+            for (int i = 0; i < 3; i++) {
+                for (String field : new String[] {"label", "probabilities", "exit", "macs"}) {
+                    assertThat(fromFile.get(i).get(field)).isEqualTo(fromRun.get(i).get(field));
+                }
+            }
+        }
+        // the checkpoint alone exports the same parameters
+        Path fromCheckpoint = temp.resolve("exported-ckpt");
+        assertThat(run("export", run.resolve(RunFiles.CHECKPOINT).toString(), "--out", fromCheckpoint.toString())
+                .code()).isZero();
+        assertThat(Files.size(fromCheckpoint.resolve(RunFiles.MODEL))).isEqualTo(Files.size(out.resolve(RunFiles.MODEL)));
+    }
+
+    private static List<JsonNode> predictions(Path model, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("predict", model.toString()));
+        all.addAll(List.of(args));
+        CliRun o = run(all.toArray(String[]::new));
+        assertThat(o.code()).as(o.err()).isZero();
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : o.out().lines().toList()) {
+            out.add(Jsons.MAPPER.readTree(line));
+        }
+        return out;
+    }
+
+    /** A copy of the trained run, for tests that change its files. */
+    private static void copyRun(Path target) throws Exception {
+        Files.createDirectories(target);
+        for (String name : new String[] {RunFiles.CONFIG, RunFiles.CHECKPOINT, RunFiles.MODEL}) {
+            Files.copy(run.resolve(name), target.resolve(name));
+        }
     }
 }

@@ -3,7 +3,7 @@ package dev.anytimenn.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.io.Jsons;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

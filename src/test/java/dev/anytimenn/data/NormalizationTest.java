@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.anytimenn.eval.report.Jsons;
+import dev.anytimenn.io.Jsons;
 import org.junit.jupiter.api.Test;
 
 class NormalizationTest {

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import dev.anytimenn.eval.report.EpochSummary;
 import dev.anytimenn.eval.report.ExitResult;
 import dev.anytimenn.eval.report.RunReport;
-import dev.anytimenn.infer.EannSchedule;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

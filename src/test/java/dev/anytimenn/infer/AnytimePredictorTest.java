@@ -1,6 +1,7 @@
 package dev.anytimenn.infer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,6 +112,31 @@ class AnytimePredictorTest {
         assertThat(none.macs()).isZero();
     }
 
+    /** A clock that moves on by {@code tick} nanoseconds every time it is read. */
+    static final class TickingClock implements LongSupplier {
+        long now;
+        long tick;
+
+        TickingClock(long tick) {
+            this.tick = tick;
+        }
+
+        @Override
+        public long getAsLong() {
+            now += tick;
+            return now;
+        }
+    }
+
+    static final long TICK = 100_000; // 0.1 ms
+
+    /** A predictor of its own on the shared network, timed by {@code clock}. */
+    private static AnytimePredictor clocked(LongSupplier clock) {
+        AnytimePredictor p = new AnytimePredictor(net, norm, manager);
+        p.useClock(clock);
+        return p;
+    }
+
     @Test
     void deadlineAnswersComeFromAnExitThatWasReached() {
         Prediction none = predictor.predict(image(1), new StoppingRule.Deadline(0));
@@ -118,25 +145,73 @@ class AnytimePredictorTest {
 
         Prediction all = predictor.predict(image(1), StoppingRule.Deadline.ofMillis(10_000));
         assertThat(all.exit()).isEqualTo(3);
+    }
 
-        // a deadline between the first and the last exit's expected latency
-        double[] step = predictor.stepLatencyMs();
-        double toFirst = step[0] + step[1];
-        double total = Arrays.stream(step).sum();
-        double millis = toFirst + (total - toFirst) / 3;
+    /**
+     * With a clock that ticks once before and once after each step, every step measures one tick, and
+     * before 0-based unit u the call has taken 2u + 1 ticks. Units 1, 3 and 5 have heads, so the checks
+     * before units 0..5 expect 3, 4, 7, 8, 11 and 12 ticks: a deadline of 6 ticks gets exactly exit 1,
+     * 10 ticks exit 2, 12 ticks exit 3, and 3.5 ticks only unit 0 and no exit.
+     */
+    @Test
+    void aDeadlineGetsTheExitItsEstimateAllows() {
+        AnytimePredictor timed = clocked(new TickingClock(TICK));
         long[] steps = net.stepMacs();
-        for (int i = 0; i < 50; i++) {
-            Prediction p = predictor.predict(image(i), StoppingRule.Deadline.ofMillis(millis));
-            if (!p.answered()) {
-                continue;
+        int[] expected = {1, 2, 3};
+        double[] ticks = {6, 10, 12};
+        for (int k = 0; k < 3; k++) {
+            for (int i = 0; i < 10; i++) {
+                Prediction p = timed.predict(image(i), new StoppingRule.Deadline(Math.round(ticks[k] * TICK)));
+                assertThat(p.exit()).as("image %d, deadline of %s ticks", i, ticks[k]).isEqualTo(expected[k]);
+                assertThat(p.probabilities()).containsExactly(exitProbabilities(image(i))[p.exit() - 1],
+                        within(1e-5f));
+                assertThat(p.macs()).isEqualTo(timed.exitCosts().get(p.exit() - 1).cumulativeMacs());
             }
-            float[] reached = exitProbabilities(image(i))[p.exit() - 1];
-            assertThat(p.probabilities()).containsExactly(reached, within(1e-5f));
-            // the MACs spent cover the units up to the answering exit, and no unit past the next one
-            long upToExit = predictor.exitCosts().get(p.exit() - 1).cumulativeMacs();
-            long nextUnit = p.exit() < 3 ? steps[2 * p.exit()] : 0;
-            assertThat(p.macs()).isBetween(upToExit, upToExit + nextUnit);
         }
+        Prediction cut = timed.predict(image(0), new StoppingRule.Deadline(Math.round(3.5 * TICK)));
+        assertThat(cut.answered()).isFalse();
+        assertThat(cut.macs()).isEqualTo(steps[0]);
+        // a deadline too short for exit 1 keeps an estimate that outliers do not hold up
+        assertThat(timed.stepLatencyMs()).containsOnly(TICK / 1e6);
+    }
+
+    @Test
+    void coldFirstStepsDoNotStarveADeadline() {
+        TickingClock clock = new TickingClock(500 * TICK); // the first runs take 50 ms a step
+        AnytimePredictor timed = clocked(clock);
+        timed.warmUp(StepLatencies.COLD);
+        clock.tick = TICK;
+        // the warm-up the deadline asks for measures warm steps only: a deadline exit 1 fits in gets it
+        assertThat(timed.predict(image(0), new StoppingRule.Deadline(6 * TICK)).exit()).isEqualTo(1);
+    }
+
+    @Test
+    void theEstimateRecoversFromOutliers() {
+        TickingClock clock = new TickingClock(TICK);
+        AnytimePredictor timed = clocked(clock);
+        timed.warmUp(AnytimePredictor.WARM_UP_RUNS);
+        // one slow run among many: the estimate does not move
+        clock.tick = 500 * TICK;
+        timed.predict(image(0), new StoppingRule.RunAll());
+        clock.tick = TICK;
+        assertThat(timed.predict(image(0), new StoppingRule.Deadline(6 * TICK)).exit()).isEqualTo(1);
+        // a burst longer than a quarter of the window holds the estimate up for one call, which finds
+        // no exit in time; the next call measures afresh and gets its exit again
+        clock.tick = 500 * TICK;
+        for (int i = 0; i <= StepLatencies.WINDOW / 4; i++) {
+            timed.predict(image(0), new StoppingRule.RunAll());
+        }
+        clock.tick = TICK;
+        assertThat(timed.predict(image(0), new StoppingRule.Deadline(6 * TICK)).answered()).isFalse();
+        assertThat(timed.predict(image(0), new StoppingRule.Deadline(6 * TICK)).exit()).isEqualTo(1);
+    }
+
+    @Test
+    void aNegativeDeadlineIsRefusedInMilliseconds() {
+        assertThatThrownBy(() -> StoppingRule.Deadline.ofMillis(-5))
+                .hasMessage("a deadline cannot be negative, got -5 ms");
+        assertThatThrownBy(() -> StoppingRule.Deadline.ofMillis(-0.25))
+                .hasMessage("a deadline cannot be negative, got -0.25 ms");
     }
 
     @Test

@@ -78,8 +78,8 @@ class ResumeAndFailureTest {
             assertThat(b.state().epochsDone()).isEqualTo(3);
             assertThat(b.state().step()).isEqualTo(a.state().step());
             assertThat(b.state().weighting()).isEqualTo(a.state().weighting());
-            assertThat(b.parameters()).as(weighting + ": parameters after resuming").isEqualTo(a.parameters());
-            assertThat(b.optimizerState()).isEqualTo(a.optimizerState());
+            assertThat(b.blocks().parameters()).as(weighting + ": parameters after resuming").isEqualTo(a.blocks().parameters());
+            assertThat(b.blocks().optimizerState()).isEqualTo(a.blocks().optimizerState());
             for (int e = 0; e < 3; e++) {
                 assertThat(b.state().history().get(e).validationAccuracy())
                         .containsExactly(a.state().history().get(e).validationAccuracy());

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import dev.anytimenn.data.DataConfig;
+import dev.anytimenn.eval.ExitEvaluator;
+import dev.anytimenn.eval.ExitMetrics;
 import dev.anytimenn.eval.report.ExitResult;
 import dev.anytimenn.eval.report.ReportFiles;
 import dev.anytimenn.eval.report.RunReport;
+import dev.anytimenn.infer.AnytimeModel;
+import dev.anytimenn.model.ExitCost;
 import dev.anytimenn.model.InputShape;
 import dev.anytimenn.model.ModelConfig;
+import dev.anytimenn.store.RunFiles;
 import dev.anytimenn.weighting.AdaLossOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +58,7 @@ class TrainingIntegrationTest {
         assertThat(weights[0]).isLessThan(1.0).isGreaterThanOrEqualTo(0.07);
 
         for (String file : new String[] {ReportFiles.JSON, ReportFiles.MARKDOWN, ReportFiles.PNG, ReportFiles.SVG,
-                RunFolder.CONFIG, RunFolder.CHECKPOINT}) {
+                RunFolder.CONFIG, RunFolder.CHECKPOINT, RunFiles.MODEL}) {
             assertThat(folder.dir().resolve(file)).isNotEmptyFile();
         }
         assertThat(folder.readConfig()).isEqualTo(config);
@@ -62,6 +67,16 @@ class TrainingIntegrationTest {
         // evaluating the saved checkpoint reproduces the accuracies of the finished run
         RunReport again = TrainingRun.evaluate(RunFolder.of(folder.dir()), null, Device.cpu());
         assertThat(again.exits()).isEqualTo(report.exits());
+        // so does the model file written beside it, opened the way a deployment opens it
+        try (AnytimeModel deployed = AnytimeModel.open(folder.modelFile(), Device.cpu())) {
+            ExitMetrics fromFile = ExitEvaluator.evaluate(deployed.network(), deployed.manager(), config.data().loadTest(),
+                    deployed.normalization(), 256);
+            assertThat(fromFile.accuracy()).containsExactly(report.exits().stream()
+                    .mapToDouble(ExitResult::testAccuracy).toArray());
+            assertThat(deployed.classNames()).isEqualTo(config.data().classNames());
+            assertThat(deployed.exitCosts()).extracting(ExitCost::cumulativeMacs)
+                    .isEqualTo(report.exits().stream().map(ExitResult::cumulativeMacs).toList());
+        }
         assertThat(Files.list(folder.dir()).map(p -> p.getFileName().toString()))
                 .noneMatch(name -> name.endsWith(".tmp"));
     }

@@ -1,5 +1,6 @@
 package dev.anytimenn.eval.report;
 
+import dev.anytimenn.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -1,6 +1,7 @@
 package dev.anytimenn.eval.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.anytimenn.io.Jsons;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.regex.Matcher;

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.anytimenn.io.AtomicFiles;
+import dev.anytimenn.io.Jsons;
+import dev.anytimenn.store.RunFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,10 +18,10 @@ import java.nio.file.Path;
 /** Reads and writes the files of a run folder. */
 public final class ReportFiles {
 
-    public static final String JSON = "report.json";
-    public static final String MARKDOWN = "report.md";
-    public static final String PNG = "anytime.png";
-    public static final String SVG = "anytime.svg";
+    public static final String JSON = RunFiles.REPORT_JSON;
+    public static final String MARKDOWN = RunFiles.REPORT_MARKDOWN;
+    public static final String PNG = RunFiles.REPORT_PNG;
+    public static final String SVG = RunFiles.REPORT_SVG;
 
     /** Strict about missing fields and nulls for primitives, lenient about unknown fields. */
     private static final ObjectReader READER = Jsons.MAPPER.readerFor(RunReport.class)

@@ -1,6 +1,7 @@
 package dev.anytimenn.eval.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.anytimenn.io.Jsons;
 import java.util.List;
 
 final class Samples {

@@ -1,9 +1,9 @@
-package dev.anytimenn.infer;
+package dev.anytimenn.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.anytimenn.infer.AnytimeCurve.Point;
+import dev.anytimenn.eval.AnytimeCurve.Point;
 import org.junit.jupiter.api.Test;
 
 class AnytimeCurveTest {

@@ -1,5 +1,7 @@
-package dev.anytimenn.infer;
+package dev.anytimenn.eval;
 
+import dev.anytimenn.infer.ConfidenceScore;
+import dev.anytimenn.infer.ExitThresholds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

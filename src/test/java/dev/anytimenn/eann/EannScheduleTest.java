@@ -1,4 +1,4 @@
-package dev.anytimenn.infer;
+package dev.anytimenn.eann;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,16 +1,10 @@
-package dev.anytimenn.infer;
+package dev.anytimenn.eval;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.ParameterStore;
-import dev.anytimenn.data.Batch;
-import dev.anytimenn.data.BatchLoader;
 import dev.anytimenn.data.ImageSet;
 import dev.anytimenn.data.Normalization;
-import dev.anytimenn.engine.EngineGuard;
+import dev.anytimenn.infer.ConfidenceScore;
 import dev.anytimenn.model.AnytimeNetwork;
-import dev.anytimenn.model.ConvolutionCases;
 
 /**
  * Every exit's class probabilities for every image of a set: what the evaluation protocols replay
@@ -25,23 +19,14 @@ public record ExitOutputs(int classes, float[][] probabilities, int[] labels) {
         int k = net.headCount();
         int classes = net.config().classes();
         float[][] probabilities = new float[k][set.size() * classes];
-        EngineGuard.requireSoundConvolutions(manager, ConvolutionCases.of(net));
-        ParameterStore ps = new ParameterStore(manager, false);
-        int offset = 0;
-        try (BatchLoader loader = BatchLoader.forEvaluation(set, norm, batchSize)) {
-            while (loader.hasNext()) {
-                Batch batch = loader.next();
-                try (NDManager scope = manager.newSubManager()) {
-                    NDArray x = scope.create(batch.images(), net.config().input().batchShape(batch.size()));
-                    NDList logits = net.forward(ps, new NDList(x), false);
-                    for (int e = 0; e < k; e++) {
-                        float[] p = logits.get(e).softmax(1).toFloatArray();
-                        System.arraycopy(p, 0, probabilities[e], offset * classes, p.length);
-                    }
-                }
-                offset += batch.size();
+        int[] offset = {0};
+        ExitEvaluator.forEachBatch(net, manager, set, norm, batchSize, (batch, logits, scope) -> {
+            for (int e = 0; e < k; e++) {
+                float[] p = logits.get(e).softmax(1).toFloatArray();
+                System.arraycopy(p, 0, probabilities[e], offset[0] * classes, p.length);
             }
-        }
+            offset[0] += batch.size();
+        });
         return new ExitOutputs(classes, probabilities, set.labels().clone());
     }
 

@@ -1,4 +1,4 @@
-package dev.anytimenn.eval.report;
+package dev.anytimenn.io;
 
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;

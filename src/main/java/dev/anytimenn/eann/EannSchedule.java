@@ -1,4 +1,4 @@
-package dev.anytimenn.infer;
+package dev.anytimenn.eann;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,11 @@
-package dev.anytimenn.infer;
+package dev.anytimenn.eval;
 
-import dev.anytimenn.eval.report.AtomicFiles;
 import dev.anytimenn.eval.report.ConsoleTable;
 import dev.anytimenn.eval.report.ErrorCostPlot;
-import dev.anytimenn.eval.report.Jsons;
 import dev.anytimenn.eval.report.MarkdownTable;
+import dev.anytimenn.io.AtomicFiles;
+import dev.anytimenn.io.Jsons;
+import dev.anytimenn.store.RunFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,8 +15,8 @@ import java.util.Locale;
 /** Tables, JSON and plots of the evaluation protocols, written into the run folder. */
 public final class ProtocolReports {
 
-    public static final String ANYTIME = "anytime-protocol";
-    public static final String BUDGETED = "budgeted";
+    public static final String ANYTIME = RunFiles.ANYTIME_PROTOCOL_BASE;
+    public static final String BUDGETED = RunFiles.BUDGETED_PROTOCOL_BASE;
 
     private ProtocolReports() {}
 

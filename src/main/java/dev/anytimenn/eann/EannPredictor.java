@@ -1,18 +1,22 @@
-package dev.anytimenn.infer;
+package dev.anytimenn.eann;
 
+import dev.anytimenn.infer.AnytimePredictor;
+import dev.anytimenn.infer.Prediction;
+import dev.anytimenn.infer.StoppingPolicy;
+import dev.anytimenn.infer.StoppingRule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Runs the members of an EANN one after another on the same input and answers, under the same
  * stopping rules as {@link AnytimePredictor}, with the prediction the {@link EannSchedule} names at
  * the last exit reached. Exits are numbered over the whole sequence (1-based): ANN_0's exits first.
  *
- * <p>A cost budget runs every member whose first exit fits what is left of it; a deadline gives each
- * member the time left; a confidence rule has one threshold per exit of the sequence, and a sample
- * leaves once the answer it holds is confident enough. Not thread-safe, like the member predictors.
+ * <p>One {@link StoppingPolicy} serves the whole call, so a cost budget or a deadline is shared by the
+ * members in turn (a member whose next exit does not fit what is left is not started); a confidence
+ * rule has one threshold per exit of the sequence, and at a member's last exit a sample leaves once
+ * the answer it holds then is confident enough. Not thread-safe, like the member predictors.
  */
 public final class EannPredictor implements AutoCloseable {
 
@@ -45,9 +49,12 @@ public final class EannPredictor implements AutoCloseable {
     }
 
     public List<Prediction> predictBatch(List<byte[]> images, StoppingRule rule) {
+        if (rule.usesLatency()) {
+            members.forEach(AnytimePredictor::warmUpIfCold);
+        }
         long start = System.nanoTime();
+        StoppingPolicy policy = rule.start(schedule.steps().size(), start);
         int n = images.size();
-        Prediction[] answers = new Prediction[n];
         // per sample: the member predictions that answered, by schedule step
         Prediction[][] byStep = new Prediction[n][schedule.steps().size()];
         int[] heldStep = new int[n];
@@ -59,76 +66,38 @@ public final class EannPredictor implements AutoCloseable {
         }
         for (int k = 0; k < members.size() && !active.isEmpty(); k++) {
             AnytimePredictor member = members.get(k);
-            long offset = schedule.offset(k);
-            Optional<StoppingRule> memberRule = memberRule(rule, k, offset, start);
-            if (memberRule.isEmpty()) {
-                break;
-            }
             List<byte[]> batch = new ArrayList<>();
             for (int i : active) {
                 batch.add(images.get(i));
             }
-            List<Prediction> out = member.predictBatch(batch, memberRule.get());
+            AnytimePredictor.Run run = member.run(batch, policy, schedule.stepIndex(k, 0), start);
             List<Integer> going = new ArrayList<>();
-            boolean finished = true;
-            for (int r = 0; r < out.size(); r++) {
+            for (int r = 0; r < batch.size(); r++) {
                 int i = active.get(r);
-                Prediction p = out.get(r);
+                Prediction p = run.predictions().get(r);
                 spent[i] += p.macs();
                 if (!p.answered()) {
-                    finished = false;
                     continue;
                 }
                 int step = schedule.stepIndex(k, p.exit() - 1);
                 byStep[i][step] = p;
                 heldStep[i] = step;
                 boolean reachedFinal = p.exit() == member.exitCosts().size();
-                finished &= reachedFinal;
-                if (reachedFinal && !(rule instanceof StoppingRule.Confidence c && confident(c, step, i, byStep))) {
+                if (reachedFinal && !policy.done(step, heldPrediction(step, byStep[i]).probabilities())) {
                     going.add(i);
                 }
             }
             active = going;
-            if (!finished && !(rule instanceof StoppingRule.Confidence)) {
+            if (run.cut()) {
                 break; // the budget or deadline ran out inside this member
             }
         }
         double elapsed = (System.nanoTime() - start) / 1e6;
+        Prediction[] answers = new Prediction[n];
         for (int i = 0; i < n; i++) {
             answers[i] = answer(heldStep[i], byStep[i], spent[i], elapsed);
         }
         return List.of(answers);
-    }
-
-    /** The rule member {@code k} runs under; empty when it cannot reach its first exit. */
-    private Optional<StoppingRule> memberRule(StoppingRule rule, int k, long offset, long start) {
-        if (rule instanceof StoppingRule.CostBudget budget) {
-            long left = budget.macs() - offset;
-            boolean reachable = left >= schedule.members().get(k).exits().get(0).cumulativeMacs();
-            return reachable ? Optional.of(new StoppingRule.CostBudget(left)) : Optional.empty();
-        }
-        if (rule instanceof StoppingRule.Deadline deadline) {
-            long left = deadline.nanos() - (System.nanoTime() - start);
-            return left > 0 ? Optional.of(new StoppingRule.Deadline(left)) : Optional.empty();
-        }
-        if (rule instanceof StoppingRule.Confidence confidence) {
-            double[] all = confidence.thresholds().thresholds();
-            if (all.length != schedule.steps().size()) {
-                throw new IllegalArgumentException("an EANN confidence rule needs one threshold per exit of the"
-                        + " sequence (" + schedule.steps().size() + "), got " + all.length);
-            }
-            int first = schedule.stepIndex(k, 0);
-            double[] own = Arrays.copyOfRange(all, first, first + schedule.members().get(k).exits().size());
-            own[own.length - 1] = Double.NEGATIVE_INFINITY; // decided here, against the sequence's threshold
-            return Optional.of(new StoppingRule.Confidence(new ExitThresholds(confidence.thresholds().score(), own)));
-        }
-        return Optional.of(rule);
-    }
-
-    /** Whether the answer held at the end of a member is confident enough to stop the sequence. */
-    private boolean confident(StoppingRule.Confidence rule, int step, int sample, Prediction[][] byStep) {
-        Prediction held = heldPrediction(step, byStep[sample]);
-        return rule.thresholds().leavesAt(step, rule.thresholds().score().score(held.probabilities()));
     }
 
     private Prediction heldPrediction(int step, Prediction[] byStep) {

@@ -1,4 +1,4 @@
-package dev.anytimenn.eval.report;
+package dev.anytimenn.io;
 
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;

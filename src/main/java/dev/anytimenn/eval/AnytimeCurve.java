@@ -1,4 +1,4 @@
-package dev.anytimenn.infer;
+package dev.anytimenn.eval;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,12 @@
-package dev.anytimenn.infer;
+package dev.anytimenn.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.anytimenn.infer.BudgetedBatch.Outcome;
+import dev.anytimenn.eval.BudgetedBatch.Outcome;
+import dev.anytimenn.infer.ConfidenceScore;
+import dev.anytimenn.infer.ExitThresholds;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
