@@ -59,8 +59,6 @@ public final class EngineGuard {
 
     /** libtorch's process-wide oneDNN switch. */
     interface OneDnn {
-        boolean enabled();
-
         void setEnabled(boolean enabled);
     }
 

@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +46,7 @@ public final class EngineLogging {
         }
         try {
             Engine.getInstance();
-            Optional<Path> c10 = loadedLibrary("libc10.so");
+            Optional<Path> c10 = LoadedLibraries.find("libc10.so");
             if (c10.isEmpty()) {
                 LOG.debug("libc10.so is not loaded; engine warnings stay on");
                 return false;
@@ -71,15 +70,5 @@ public final class EngineLogging {
             return named;
         }
         return v.matches("[0-3]") ? Integer.parseInt(v) : -1;
-    }
-
-    /** The path of a loaded shared library whose file name is {@code name}, from /proc/self/maps. */
-    static Optional<Path> loadedLibrary(String name) throws IOException {
-        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
-            return lines.map(l -> l.substring(l.lastIndexOf(' ') + 1))
-                    .filter(p -> p.startsWith("/") && Path.of(p).getFileName().toString().equals(name))
-                    .map(Path::of)
-                    .findFirst();
-        }
     }
 }

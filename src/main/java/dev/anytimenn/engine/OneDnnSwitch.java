@@ -4,7 +4,6 @@ import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -19,34 +18,26 @@ final class OneDnnSwitch implements EngineGuard.OneDnn {
 
     private static final String GLOBAL_CONTEXT = "_ZN2at13globalContextEv";
     private static final String SET_ENABLED = "_ZN2at7Context20setUserEnabledMkldnnEb";
-    private static final String IS_ENABLED = "_ZNK2at7Context17userEnabledMkldnnEv";
     private static final String SET_NNPACK = "_ZN2at7Context20setUserEnabledNNPACKEb";
 
     private final Pointer context;
     private final Function setEnabled;
-    private final Function isEnabled;
     private final Function setNnpack;
 
     private OneDnnSwitch(NativeLibrary torch) {
         this.context = torch.getFunction(GLOBAL_CONTEXT).invokePointer(new Object[0]);
         this.setEnabled = torch.getFunction(SET_ENABLED);
-        this.isEnabled = torch.getFunction(IS_ENABLED);
         this.setNnpack = torch.getFunction(SET_NNPACK);
     }
 
     /** The switch of the libtorch loaded in this process; empty when it cannot be reached. */
     static Optional<OneDnnSwitch> find() {
         try {
-            Optional<Path> library = loadedLibrary("libtorch_cpu.so");
+            Optional<Path> library = LoadedLibraries.find("libtorch_cpu.so");
             return library.map(path -> new OneDnnSwitch(NativeLibrary.getInstance(path.toString())));
         } catch (IOException | UnsatisfiedLinkError | RuntimeException e) {
             return Optional.empty();
         }
-    }
-
-    @Override
-    public boolean enabled() {
-        return (isEnabled.invokeInt(new Object[] {context}) & 0xFF) != 0; // a C++ bool: the low byte only
     }
 
     @Override
@@ -55,19 +46,5 @@ final class OneDnnSwitch implements EngineGuard.OneDnn {
         // without oneDNN, ATen tries NNPACK first; where NNPACK does not support the CPU it prints a warning
         // on every convolution, so the fallback is ATen's im2col path alone
         setNnpack.invokeVoid(new Object[] {context, enabled});
-    }
-
-    /** Where the dynamic loader mapped {@code name} from, read from /proc/self/maps. */
-    private static Optional<Path> loadedLibrary(String name) throws IOException {
-        Path maps = Path.of("/proc/self/maps");
-        if (!Files.isReadable(maps)) {
-            return Optional.empty();
-        }
-        try (var lines = Files.lines(maps)) {
-            return lines.map(line -> line.substring(line.lastIndexOf(' ') + 1))
-                    .filter(file -> file.endsWith("/" + name))
-                    .findFirst()
-                    .map(Path::of);
-        }
     }
 }

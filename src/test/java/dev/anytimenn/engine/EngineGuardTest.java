@@ -30,11 +30,6 @@ class EngineGuardTest {
         boolean enabled = true;
 
         @Override
-        public boolean enabled() {
-            return enabled;
-        }
-
-        @Override
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
         }

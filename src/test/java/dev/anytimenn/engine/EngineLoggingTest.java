@@ -23,7 +23,7 @@ class EngineLoggingTest {
     void setsTheLevelInTheLoadedLibc10() throws Exception {
         assumeTrue(Platform.isLinux() && System.getenv(EngineLogging.LEVEL_VARIABLE) == null);
         assertThat(EngineLogging.quietNativeWarnings()).isTrue();
-        var c10 = EngineLogging.loadedLibrary("libc10.so");
+        var c10 = LoadedLibraries.find("libc10.so");
         assertThat(c10).isPresent();
         assertThat(NativeLibrary.getInstance(c10.get().toString()).getGlobalVariableAddress(EngineLogging.FLAG)
                 .getInt(0)).isEqualTo(EngineLogging.ERROR);
