@@ -48,7 +48,7 @@ import java.util.function.UnaryOperator;
  *
  * <pre>
  * java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 \
- *   -cp "target/anytime-nn.jar:target/lib/*" bench/PerfBench.java [options] MEASURE...
+ *   -cp "core/target/anytime-nn.jar:core/target/lib/*" bench/PerfBench.java [options] MEASURE...
  *
  * MEASURE: gemm | floor | train | infer | overhead | all (= all five)
  * options: --quick            fewer repeats (same figures)

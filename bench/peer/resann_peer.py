@@ -48,7 +48,7 @@ QUICK = dict(gemm_warm=2, gemm_reps=5, floor_warm=2, floor_reps=5, train_warm=5,
 
 # ------------------------------------------------------------------------------------------ model
 #
-# Mirrors src/main/java/dev/anytimenn/model:
+# Mirrors core/src/main/java/dev/anytimenn/model:
 #   Layers.conv      k x k conv, "same" padding k//2, no bias, He-normal fan-out init
 #   Layers.batchNorm BN, DJL momentum 0.9 (running = 0.9 running + 0.1 batch) = PyTorch momentum 0.1, eps 1e-5
 #   ConvStem         one 3x3 conv 1 -> c, stride 1
