@@ -42,7 +42,7 @@ public final class OptionRecords {
 
         /** e.g. {@code "n=INT: units per stage (default 2)"}. */
         public String line() {
-            return name + "=" + type + ": " + help + " (default " + defaultValue + ")";
+            return name + "=" + type + (help.isEmpty() ? "" : ": " + help) + " (default " + defaultValue + ")";
         }
     }
 
