@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -157,7 +158,9 @@ public final class OptionRecords {
 
     private static Object value(RecordComponent c, Record record) {
         try {
-            return c.getAccessor().invoke(record);
+            Method accessor = c.getAccessor();
+            accessor.setAccessible(true); // a part's options record need not be public
+            return accessor.invoke(record);
         } catch (IllegalAccessException | InvocationTargetException e) {
             throw new IllegalStateException("cannot read option " + c.getName() + " of " + record.getClass(), e);
         }
