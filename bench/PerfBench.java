@@ -27,7 +27,6 @@ import dev.anytimenn.train.AnytimeTrainer;
 import dev.anytimenn.train.TrainConfig;
 import dev.anytimenn.train.TrainingData;
 import dev.anytimenn.train.TrainingListener;
-import dev.anytimenn.weighting.AdaLossOptions;
 import dev.anytimenn.weighting.LossWeighting;
 import dev.anytimenn.weighting.LossWeightings;
 import java.io.IOException;
@@ -445,12 +444,12 @@ public class PerfBench {
         ModelConfig config = demoConfig(c);
         ImageSet data = synthetic(steps * batch, 7L + c);
         TrainConfig trainConfig = new TrainConfig(1, batch, 0.1, 0.9, false, 1e-4, "cosine", 0, 1, 0, 0, 0, false,
-                "const", AdaLossOptions.DEFAULTS);
+                "const");
         Engine.getInstance().setRandomSeed(1);
         try (NDManager manager = NDManager.newBaseManager()) {
             AnytimeNetwork net = Architectures.buildInitialized(config, manager);
             long[] size = {forwardMacs(net), trainableParameters(net)};
-            LossWeighting weighting = LossWeightings.create("const", net.headCount(), AdaLossOptions.DEFAULTS, 1);
+            LossWeighting weighting = LossWeightings.create("const", net.headCount(), 1);
             TrainingListener listener = new TrainingListener() {
                 @Override
                 public void epochStarted(int epoch, int epochs, int stepsInEpoch) {

@@ -13,7 +13,6 @@ import dev.anytimenn.train.AnytimeTrainer;
 import dev.anytimenn.train.TrainConfig;
 import dev.anytimenn.train.TrainingData;
 import dev.anytimenn.train.TrainingListener;
-import dev.anytimenn.weighting.AdaLossOptions;
 import dev.anytimenn.weighting.LossWeightings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +34,7 @@ public class TrainThroughput {
         Path out = Path.of(args[7]);
         ImageSet train = FashionMnist.train(FashionMnist.DEFAULT_DIR).slice(0, images);
         TrainConfig config = new TrainConfig(epochs, batch, 0.1, 0.9, false, 1e-4, "cosine", 0, 1, 0, 0, padding, false,
-                "adaloss", AdaLossOptions.DEFAULTS);
+                "adaloss");
         ModelConfig model = new ModelConfig("resann", n, c, s, 10, new InputShape(1, 28, 28));
         Engine.getInstance().setRandomSeed(1);
         List<EpochSummary> epochsSeen = new ArrayList<>();
@@ -43,7 +42,7 @@ public class TrainThroughput {
         try (NDManager manager = NDManager.newBaseManager()) {
             AnytimeNetwork net = Architectures.buildInitialized(model, manager);
             macs = net.exitCosts().get(net.headCount() - 1).cumulativeMacs();
-            var weighting = LossWeightings.create("adaloss", net.headCount(), AdaLossOptions.DEFAULTS, 1);
+            var weighting = LossWeightings.create("adaloss", net.headCount(), 1);
             TrainingListener listener = new TrainingListener() {
                 @Override
                 public void epochFinished(EpochSummary summary) {

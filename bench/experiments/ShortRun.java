@@ -19,7 +19,6 @@ import dev.anytimenn.train.AnytimeTrainer;
 import dev.anytimenn.train.TrainConfig;
 import dev.anytimenn.train.TrainingData;
 import dev.anytimenn.train.TrainingListener;
-import dev.anytimenn.weighting.AdaLossOptions;
 import dev.anytimenn.weighting.LossWeightings;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,12 +47,12 @@ public class ShortRun {
             String weighting = v[2];
             long seed = v.length > 3 ? Long.parseLong(v[3]) : 42;
             TrainConfig config = new TrainConfig(epochs, 128, lr, 0.9, false, 1e-4, "cosine", warmup, seed, 0, 0, 2,
-                    false, weighting, AdaLossOptions.DEFAULTS);
+                    false, weighting);
             Engine.getInstance().setRandomSeed((int) seed);
             List<String> losses = new ArrayList<>();
             try (NDManager manager = NDManager.newBaseManager()) {
                 AnytimeNetwork net = Architectures.buildInitialized(model, manager);
-                var w = LossWeightings.create(weighting, net.headCount(), AdaLossOptions.DEFAULTS, seed);
+                var w = LossWeightings.create(weighting, net.headCount(), seed);
                 TrainingListener listener = new TrainingListener() {
                     @Override
                     public void stepFinished(int epoch, int step, double loss, double ips) {

@@ -6,7 +6,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anytimenn.data.Normalization;
+import dev.anytimenn.io.Jsons;
+import dev.anytimenn.io.OptionRecords;
 import dev.anytimenn.model.AnytimeNetwork;
 import dev.anytimenn.model.Architecture;
 import dev.anytimenn.model.Architectures;
@@ -32,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ArchitectureContractTest {
 
     static Stream<String> architectures() {
-        return Architectures.all().stream().map(Architecture::name);
+        return Architectures.all().stream().map(a -> a.name());
     }
 
     /** n = 1 (3 units), c = 4, a head after every unit, 10 classes of 1 x 28 x 28 images. */
@@ -98,5 +101,31 @@ class ArchitectureContractTest {
                 assertThat(got.get(k).toFloatArray()).containsExactly(want.get(k).toFloatArray());
             }
         }
+    }
+
+    /**
+     * Its options are described for help, its defaults are valid and have n and c, a config of it survives
+     * config.json, and a config.json or model file that names only n and c (as every file did before
+     * architectures had options of their own) reads as the defaults with those two.
+     */
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void itsOptionsAreDescribedAndReadBackAsWritten(String arch) throws Exception {
+        Architecture<?> architecture = Architectures.get(arch);
+        List<OptionRecords.Described> options = architecture.describeOptions();
+        assertThat(options).extracting(OptionRecords.Described::name).startsWith("n", "c");
+        assertThat(options).allSatisfy(o -> assertThat(o.help()).as(o.name() + "'s help").isNotBlank());
+        assertThat(Architectures.help()).anySatisfy(line -> assertThat(line).startsWith(arch + ": ")
+                .contains(options.stream().map(OptionRecords.Described::line).toArray(String[]::new)));
+
+        ModelConfig config = small(arch).withUnits(2);
+        String json = Jsons.MAPPER.writeValueAsString(config);
+        assertThat(Jsons.MAPPER.readValue(json, ModelConfig.class)).isEqualTo(config);
+        ObjectNode old = Jsons.MAPPER.createObjectNode().put("arch", arch).put("n", 1).put("c", 4).put("s", 1)
+                .put("classes", 10);
+        old.set("input", Jsons.MAPPER.valueToTree(new InputShape(1, 28, 28)));
+        assertThat(Jsons.MAPPER.treeToValue(old, ModelConfig.class)).isEqualTo(small(arch));
+        assertThat(small(arch).options()).isEqualTo(architecture.options(null,
+                Jsons.MAPPER.createObjectNode().put("n", 1).put("c", 4)));
     }
 }

@@ -3,17 +3,20 @@ package dev.anytimenn.cli;
 import dev.anytimenn.data.Augmentation;
 import dev.anytimenn.data.DataConfig;
 import dev.anytimenn.data.ImageSet;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anytimenn.io.OptionRecords;
 import dev.anytimenn.model.Architecture;
+import dev.anytimenn.model.ArchitectureOptions;
 import dev.anytimenn.model.Architectures;
 import dev.anytimenn.model.InputShape;
 import dev.anytimenn.model.ModelConfig;
 import dev.anytimenn.train.RunConfig;
 import dev.anytimenn.train.RunFolder;
 import dev.anytimenn.train.TrainConfig;
-import dev.anytimenn.weighting.AdaLossOptions;
 import dev.anytimenn.weighting.LossWeightings;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,39 +31,47 @@ final class TrainOptions {
 
     static {
         // help text from the registries, so a new architecture or weighting shows up by registering it
-        System.setProperty("anytime.architectures", Architectures.all().stream().map(Architecture::help)
-                .collect(Collectors.joining("; ")));
-        System.setProperty("anytime.weightings", String.join(", ", LossWeightings.names()));
+        System.setProperty("anytime.architectures", helpLines(Architectures.help()));
+        System.setProperty("anytime.weightings", helpLines(LossWeightings.help()));
     }
 
-    @Option(names = "--arch", description = "Architecture (default: ${DEFAULT-VALUE}): ${sys:anytime.architectures}.")
+    /** The registered architectures' names, for --arch's help. */
+    static final class ArchitectureNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Architectures.names().iterator();
+        }
+    }
+
+    /** Lines for a picocli description, which formats its text: '%' escaped, lines joined by %n. */
+    private static String helpLines(List<String> lines) {
+        return String.join("\n", lines.stream().map(l -> "  " + l).toList());
+    }
+
+    @Option(names = "--arch", description = "Architecture: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); "
+            + "its options are set by --n, --c and --arch-opt.", completionCandidates = ArchitectureNames.class)
     String arch = "resann";
 
-    @Option(names = "--n", description = "Units per stage or block; what a unit is depends on --arch "
-            + "(default: ${DEFAULT-VALUE}).")
-    int n = 2;
+    @Option(names = "--n", description = "Depth: the architecture's option n, units per stage or block "
+            + "(default: the architecture's, 2).")
+    Integer n;
 
-    @Option(names = "--c", description = "Width: base channels or growth rate, as --arch says (default: ${DEFAULT-VALUE}).")
-    int c = 16;
+    @Option(names = "--c", description = "Width: the architecture's option c, base channels or growth rate "
+            + "(default: the architecture's, 16).")
+    Integer c;
 
     @Option(names = "--s", description = "Head stride: a head after every s-th unit from the end (default: ${DEFAULT-VALUE}).")
     int s = 1;
 
-    @Option(names = "--weighting", description = "Loss weighting: ${sys:anytime.weightings} "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arch-opt", paramLabel = "NAME=VALUE", description = {"Any option of the architecture "
+            + "(repeatable; a list value as 1,2,4). The architectures and their options:",
+        "${sys:anytime.architectures}"})
+    List<String> archOptions = new ArrayList<>();
+
+    @Option(names = "--weighting", paramLabel = "SPEC", description = {"Loss weighting (default: ${DEFAULT-VALUE}): a "
+            + "scheme, then its parameters after ':' as NAME=VALUE pairs separated by commas, e.g. "
+            + "adaloss:gamma=0.05,updateEvery=1. The schemes and their parameters:", "${sys:anytime.weightings}"})
     String weighting = "adaloss";
-
-    @Option(names = "--ada-mu", description = "AdaLoss moving-average factor mu (default: ${DEFAULT-VALUE}).")
-    double adaMu = AdaLossOptions.DEFAULTS.mu();
-
-    @Option(names = "--ada-gamma", description = "AdaLoss weight floor gamma (default: ${DEFAULT-VALUE}).")
-    double adaGamma = AdaLossOptions.DEFAULTS.gamma();
-
-    @Option(names = "--ada-update-every", description = "AdaLoss: recompute weights every U steps (default: ${DEFAULT-VALUE}).")
-    int adaUpdateEvery = AdaLossOptions.DEFAULTS.updateEvery();
-
-    @Option(names = "--ada-final-bonus", description = "AdaLoss: extra e added to the final head (default: ${DEFAULT-VALUE}).")
-    double adaFinalBonus = AdaLossOptions.DEFAULTS.finalBonus();
 
     @Option(names = "--epochs", description = "Training epochs (default: ${DEFAULT-VALUE}).")
     int epochs = 7;
@@ -130,7 +141,46 @@ final class TrainOptions {
 
     /** --name, else the architecture and weighting asked for, e.g. resann-adaloss or msdnet-opt3. */
     String runName() {
-        return name != null ? name : (arch + "-" + weighting).replaceAll("[^A-Za-z0-9._-]", "");
+        return name != null ? name : (arch + "-" + LossWeightings.fileName(weighting)).replaceAll("[^A-Za-z0-9._-]", "");
+    }
+
+    /**
+     * The architecture's options: its defaults, then --arch-opt, --n and --c. A bad option fails naming it;
+     * --n or --c and an --arch-opt of the same option are refused rather than one silently winning.
+     */
+    ArchitectureOptions architectureOptions() {
+        Architecture<?> architecture;
+        try {
+            architecture = Architectures.get(arch);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--arch: " + e.getMessage(), e);
+        }
+        List<String> assignments = new ArrayList<>();
+        archOptions.forEach(a -> assignments.addAll(OptionRecords.splitAssignments(a)));
+        ObjectNode given;
+        try {
+            given = OptionRecords.parse(architecture.defaults(), assignments);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--arch-opt: " + arch + ": " + e.getMessage(), e);
+        }
+        shorthand(given, "n", n);
+        shorthand(given, "c", c);
+        try {
+            return architecture.options(null, given);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--arch " + arch + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void shorthand(ObjectNode given, String option, Integer value) {
+        if (value == null) {
+            return;
+        }
+        if (given.has(option)) {
+            throw new IllegalArgumentException("--" + option + " and --arch-opt " + option + "=... both set " + option
+                    + "; give one");
+        }
+        given.put(option, value);
     }
 
     /**
@@ -138,15 +188,20 @@ final class TrainOptions {
      * and fails, naming the option, when the network or its weighting cannot be made from them.
      */
     RunConfig runConfig() throws Exception {
+        ArchitectureOptions architectureOptions = architectureOptions();
+        try {
+            LossWeightings.parse(weighting);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--weighting: " + e.getMessage(), e);
+        }
         DataConfig dataConfig = new DataConfig(dataset, data == null ? null : data.toString(), label, imageSize, seed);
         ImageSet test = dataConfig.loadTest();
-        ModelConfig model = new ModelConfig(arch, n, c, s, test.classes(),
-                new InputShape(test.channels(), test.height(), test.width()));
+        ModelConfig model = new ModelConfig(arch, architectureOptions, s, test.classes(),
+                new InputShape(test.channels(), test.height(), test.width()), 0);
         Augmentation augmentation = dataConfig.defaultAugmentation();
-        AdaLossOptions ada = new AdaLossOptions(adaMu, adaGamma, adaUpdateEvery, adaFinalBonus);
         TrainConfig training = new TrainConfig(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule,
                 warmup, seed, valSize, trainLimit, cropPadding == null ? augmentation.padding() : cropPadding,
-                flip == null ? augmentation.flip() : flip, weighting, ada);
+                flip == null ? augmentation.flip() : flip, weighting);
         RunConfig config = new RunConfig(runName(), model, training, dataConfig);
         int heads;
         try {
@@ -155,7 +210,7 @@ final class TrainOptions {
             throw new IllegalArgumentException("--arch: " + e.getMessage(), e);
         }
         try {
-            LossWeightings.create(weighting, heads, ada, seed);
+            LossWeightings.create(weighting, heads, seed);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--weighting: " + e.getMessage(), e);
         }

@@ -2,7 +2,9 @@ package dev.anytimenn.eann;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anytimenn.data.DataConfig;
 import dev.anytimenn.io.AtomicFiles;
 import dev.anytimenn.io.Jsons;
@@ -57,8 +59,8 @@ public record EannConfig(String name, ModelConfig model, int members, double bas
             }
         }
         int k = Architectures.build(model).headCount();
-        LossWeightings.create(training.weighting(), k, training.adaLoss(), 0); // fails on an unknown name
-        LossWeightings.create(singleWeighting, k, training.adaLoss(), 0);
+        LossWeightings.create(training.weighting(), k, 0); // fails on an unknown name or a bad parameter
+        LossWeightings.create(singleWeighting, k, 0);
         List<Integer> ns = new ArrayList<>();
         for (int i = 0; i < members; i++) {
             int n = memberN(model.n(), base, i);
@@ -77,8 +79,11 @@ public record EannConfig(String name, ModelConfig model, int members, double bas
 
     /** The network of member {@code k}. */
     public ModelConfig member(int k) {
-        return new ModelConfig(model.arch(), memberN(model.n(), base, k), model.c(), model.s(), model.classes(),
-                model.input(), 0);
+        return withN(model, memberN(model.n(), base, k));
+    }
+
+    private static ModelConfig withN(ModelConfig model, int n) {
+        return model.withOptions(Jsons.MAPPER.createObjectNode().put("n", n));
     }
 
     public ModelConfig largest() {
@@ -99,8 +104,7 @@ public record EannConfig(String name, ModelConfig model, int members, double bas
      */
     public static EannConfig defaults(Path dataDir) {
         StudyConfig study = StudyConfig.defaults(dataDir);
-        ModelConfig m = study.model();
-        ModelConfig first = new ModelConfig(m.arch(), 1, m.c(), m.s(), m.classes(), m.input(), 0);
+        ModelConfig first = withN(study.model(), 1);
         return new EannConfig("eann-fashion-mnist", first, 3, 2.0, study.training().forRun(
                 study.seeds().get(0), DEFAULT_WEIGHTING), "adaloss", study.fractions(), study.data());
     }
@@ -108,13 +112,13 @@ public record EannConfig(String name, ModelConfig model, int members, double bas
     /** A tiny EANN to try the pipeline in a minute or two: c = 4, 1 epoch on 2000 images. */
     public static EannConfig quick(Path dataDir) {
         StudyConfig study = StudyConfig.quick(dataDir);
-        ModelConfig m = study.model();
-        ModelConfig first = new ModelConfig(m.arch(), 1, m.c(), m.s(), m.classes(), m.input(), 0);
+        ModelConfig first = withN(study.model(), 1);
         TrainConfig t = study.training();
         TrainConfig small = new TrainConfig(t.epochs(), t.batchSize(), t.lr(), t.momentum(), t.nesterov(),
                 t.weightDecay(), t.schedule(), t.warmupEpochs(), 1, t.valSize(), 2000, t.cropPadding(), t.flip(),
-                DEFAULT_WEIGHTING, t.adaLoss());
-        return new EannConfig("eann-quick", first, 3, 2.0, small, "adaloss", List.of(0.5, 1.0), study.data());
+                DEFAULT_WEIGHTING);
+        return new EannConfig("eann-quick", first, 3, 2.0, small, StudyConfig.QUICK_ADALOSS, List.of(0.5, 1.0),
+                study.data());
     }
 
     public EannConfig withMembers(int newMembers, double newBase, String weighting) {
@@ -129,10 +133,22 @@ public record EannConfig(String name, ModelConfig model, int members, double bas
     private static final ObjectReader READER = Jsons.MAPPER.readerFor(EannConfig.class)
             .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
-    /** Reads an EANN config; errors are one line naming the file. */
+    /**
+     * Reads an EANN config; errors are one line naming the file. In a config written before weightings
+     * carried their parameters, the recipe's AdaLoss options applied to the single ANN's weighting too;
+     * they go into its spec as into the recipe's ({@link LossWeightings#withLegacyAdaLoss}).
+     */
     public static EannConfig load(Path file) throws IOException {
         try {
-            return READER.readValue(Files.readAllBytes(file));
+            JsonNode tree = Jsons.MAPPER.readTree(Files.readAllBytes(file));
+            JsonNode single = tree.get("singleWeighting");
+            if (tree instanceof ObjectNode object && single != null && single.isTextual()) {
+                object.put("singleWeighting", LossWeightings.withLegacyAdaLoss(single.textValue(),
+                        tree.path("training").get("adaLoss")));
+            }
+            return READER.readValue(tree);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("invalid EANN config " + file + ": training." + e.getMessage(), e);
         } catch (NoSuchFileException e) {
             throw new IOException(file + " does not exist: not an EANN folder (run 'anytime eann train' first)", e);
         } catch (JsonProcessingException e) {

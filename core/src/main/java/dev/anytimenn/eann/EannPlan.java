@@ -2,6 +2,7 @@ package dev.anytimenn.eann;
 
 import dev.anytimenn.model.Architectures;
 import dev.anytimenn.model.ModelConfig;
+import dev.anytimenn.weighting.LossWeightings;
 import dev.anytimenn.train.RunConfig;
 import dev.anytimenn.train.RunQueue;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ public record EannPlan(EannConfig config, List<Job> members, Job single, List<Jo
             members.add(job("members/ann-" + k, "member " + k + " (n = " + m.n() + ", " + config.training().weighting()
                     + ")", m, config, config.training().weighting(), largest));
         }
-        Job single = job("baselines/single-" + config.singleWeighting(), "single ANN (n = " + config.largest().n()
+        Job single = job("baselines/single-" + LossWeightings.fileName(config.singleWeighting()), "single ANN (n = " + config.largest().n()
                 + ", " + config.singleWeighting() + ")", config.largest(), config, config.singleWeighting(), largest);
         List<Job> opt = new ArrayList<>();
         for (int k = 0; k < config.members() - 1; k++) {

@@ -8,9 +8,8 @@ import dev.anytimenn.data.Batch;
 import dev.anytimenn.data.BatchLoader;
 import dev.anytimenn.data.ImageSet;
 import dev.anytimenn.data.Normalization;
-import dev.anytimenn.engine.EngineGuard;
 import dev.anytimenn.model.AnytimeNetwork;
-import dev.anytimenn.model.ConvolutionCases;
+import dev.anytimenn.model.EngineSetup;
 
 /**
  * Runs every exit of a network over a data set, in inference mode: the one loop that the exits
@@ -30,7 +29,7 @@ public final class ExitEvaluator {
     /** Runs the full forward over {@code set} in batches, in order, and hands each batch's logits on. */
     public static void forEachBatch(AnytimeNetwork net, NDManager manager, ImageSet set, Normalization norm,
             int batchSize, BatchVisitor visitor) {
-        EngineGuard.requireSoundConvolutions(manager, ConvolutionCases.of(net));
+        EngineSetup.prepare(net, manager);
         ParameterStore ps = new ParameterStore(manager, false);
         try (BatchLoader loader = BatchLoader.forEvaluation(set, norm, batchSize)) {
             while (loader.hasNext()) {

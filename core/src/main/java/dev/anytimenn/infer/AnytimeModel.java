@@ -3,7 +3,6 @@ package dev.anytimenn.infer;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import dev.anytimenn.data.Normalization;
-import dev.anytimenn.engine.NativeMemory;
 import dev.anytimenn.model.AnytimeNetwork;
 import dev.anytimenn.model.ExitCost;
 import dev.anytimenn.model.InputShape;
@@ -37,7 +36,6 @@ public final class AnytimeModel implements AutoCloseable {
 
     /** Opens and checks {@code path}; a bad file gets a one-line message naming it and the field. */
     public static AnytimeModel open(Path path, Device device) throws IOException {
-        prepareEngine();
         NDManager manager = NDManager.newBaseManager(device);
         try {
             ModelStore.Loaded loaded = ModelStore.load(path, manager);
@@ -46,11 +44,6 @@ public final class AnytimeModel implements AutoCloseable {
             manager.close();
             throw e;
         }
-    }
-
-    /** Where the inference side prepares the native engine, before its first tensor. Idempotent. */
-    static void prepareEngine() {
-        NativeMemory.retainFreedMemory();
     }
 
     /** A new predictor on this model's parameters (one per thread). */

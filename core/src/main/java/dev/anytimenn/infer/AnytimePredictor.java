@@ -7,9 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.anytimenn.data.Normalization;
-import dev.anytimenn.engine.EngineGuard;
 import dev.anytimenn.model.AnytimeNetwork;
-import dev.anytimenn.model.ConvolutionCases;
+import dev.anytimenn.model.EngineSetup;
 import dev.anytimenn.model.ExitCost;
 import dev.anytimenn.model.InputShape;
 import java.io.IOException;
@@ -50,8 +49,7 @@ public final class AnytimePredictor implements AutoCloseable {
     }
 
     private AnytimePredictor(AnytimeNetwork net, Normalization normalization, NDManager manager, AnytimeModel owned) {
-        AnytimeModel.prepareEngine();
-        EngineGuard.requireSoundConvolutions(manager, ConvolutionCases.of(net));
+        EngineSetup.prepare(net, manager);
         this.net = net;
         this.normalization = normalization;
         this.manager = manager;

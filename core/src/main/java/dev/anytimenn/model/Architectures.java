@@ -3,6 +3,7 @@ package dev.anytimenn.model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
+import dev.anytimenn.io.OptionRecords;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,21 +13,20 @@ import java.util.Map;
 /** The registry of architectures by name, and the assembly every architecture shares. */
 public final class Architectures {
 
-    private static final Map<String, Architecture> REGISTRY = new LinkedHashMap<>();
+    private static final Map<String, Architecture<?>> REGISTRY = new LinkedHashMap<>();
 
     static {
-        register(new Architecture("resann",
-                "resann: pre-activation ResNet, 3 stages of n residual units of widths c, 2c, 4c", ResAnn::parts));
-        register(new Architecture("densann",
-                "densann: DenseNet-BC, 3 blocks of n dense layers with growth rate c", DenseAnn::parts));
-        register(new Architecture("msdnet",
-                "msdnet: multi-scale dense network, 3 scales, 3 blocks of n layers with growth c x [1, 2, 4]",
-                MsdNetAnn::parts));
+        register(new Architecture<>("resann", "pre-activation ResNet with a head after units",
+                ResAnn.Options.DEFAULTS, ResAnn::parts));
+        register(new Architecture<>("densann", "DenseNet-BC with a head after dense layers",
+                DenseAnn.Options.DEFAULTS, DenseAnn::parts));
+        register(new Architecture<>("msdnet", "multi-scale dense network (MSDNet) with a head after layers",
+                MsdNetAnn.Options.DEFAULTS, MsdNetAnn::parts));
     }
 
     private Architectures() {}
 
-    public static synchronized void register(Architecture architecture) {
+    public static synchronized void register(Architecture<?> architecture) {
         REGISTRY.put(architecture.name().toLowerCase(Locale.ROOT), architecture);
     }
 
@@ -35,13 +35,13 @@ public final class Architectures {
     }
 
     /** Every registered architecture, in registration order. */
-    public static synchronized List<Architecture> all() {
+    public static synchronized List<Architecture<?>> all() {
         return List.copyOf(REGISTRY.values());
     }
 
     /** The architecture {@code name} names (case-insensitive). */
-    public static Architecture get(String name) {
-        Architecture architecture;
+    public static Architecture<?> get(String name) {
+        Architecture<?> architecture;
         synchronized (Architectures.class) {
             architecture = REGISTRY.get(name.toLowerCase(Locale.ROOT));
         }
@@ -53,11 +53,24 @@ public final class Architectures {
     }
 
     /**
+     * Help text for every architecture and its options, one architecture per paragraph, e.g.
+     * {@code "resann: pre-activation ResNet ...; options: n=INT: ... (default 2), c=INT: ..."}.
+     */
+    public static List<String> help() {
+        List<String> lines = new ArrayList<>();
+        for (Architecture<?> a : all()) {
+            lines.add(a.name() + ": " + a.help() + "; options: " + String.join("; ",
+                    a.describeOptions().stream().map(OptionRecords.Described::line).toList()));
+        }
+        return lines;
+    }
+
+    /**
      * Builds the network {@code config.arch()} names, uninitialised: its parts, the chain cut to
      * {@code config.units()}, a head after every s-th unit from the last.
      */
     public static AnytimeNetwork build(ModelConfig config) {
-        Architecture.Parts parts = get(config.arch()).parts().apply(config);
+        Architecture.Parts parts = get(config.arch()).partsOf(config.options(), config.classes());
         List<Block> units = config.truncate(parts.units());
         int[] after = HeadPlacement.unitsWithHeads(units.size(), config.s());
         List<Block> heads = new ArrayList<>();

@@ -12,8 +12,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * DenseNet-BC layer: BN-ReLU-conv1x1 to 4g (the bottleneck), BN-ReLU-conv3x3 to g, and the g new
- * channels appended to the input.
+ * DenseNet-BC layer: BN-ReLU-conv1x1 to the bottleneck width (DenseNet-BC's 4g), BN-ReLU-conv3x3 to
+ * g, and the g new channels appended to the input.
  *
  * <p>The first layer of dense blocks 2 and 3 runs the {@link Transition} before it, so that the
  * units of the chain are exactly the dense layers and a head may follow any of them (as ResANN's
@@ -21,11 +21,9 @@ import ai.djl.util.PairList;
  */
 final class DenseLayer extends AbstractBlock implements MacCounted {
 
-    /** Bottleneck width in multiples of the growth rate, as DenseNet-BC. */
-    static final int BOTTLENECK = 4;
-
     private final int inChannels;
     private final int growth;
+    private final int bottleneck;
     private final Transition transition;
     private final BatchNorm bn1;
     private final Conv2d conv1;
@@ -34,14 +32,16 @@ final class DenseLayer extends AbstractBlock implements MacCounted {
 
     /**
      * @param inChannels channels of the unit's input (before the transition, if any)
-     * @param withTransition whether a transition runs first
+     * @param bottleneck channels of the 1x1 conv
+     * @param transition the transition that runs first, made for {@code inChannels}; null for none
      */
-    DenseLayer(int inChannels, int growth, boolean withTransition) {
+    DenseLayer(int inChannels, int growth, int bottleneck, Transition transition) {
         this.inChannels = inChannels;
         this.growth = growth;
-        transition = withTransition ? addChildBlock("transition", new Transition(inChannels)) : null;
+        this.bottleneck = bottleneck;
+        this.transition = transition == null ? null : addChildBlock("transition", transition);
         bn1 = addChildBlock("bn1", Layers.batchNorm());
-        conv1 = addChildBlock("conv1", Layers.conv(BOTTLENECK * growth, 1, 1));
+        conv1 = addChildBlock("conv1", Layers.conv(bottleneck, 1, 1));
         bn2 = addChildBlock("bn2", Layers.batchNorm());
         conv2 = addChildBlock("conv2", Layers.conv(growth, 3, 1));
     }
@@ -53,7 +53,7 @@ final class DenseLayer extends AbstractBlock implements MacCounted {
 
     /** Channels the dense layer itself reads: after the transition, if any. */
     private int layerInChannels() {
-        return transition == null ? inChannels : Transition.outChannels(inChannels);
+        return transition == null ? inChannels : transition.outChannels();
     }
 
     @Override
@@ -97,7 +97,6 @@ final class DenseLayer extends AbstractBlock implements MacCounted {
         Shape in = layerInput(inputShapes)[0];
         long h = in.get(2);
         long w = in.get(3);
-        int bottleneck = BOTTLENECK * growth;
         return macs + Macs.conv(layerInChannels(), bottleneck, 1, h, w) + Macs.conv(bottleneck, growth, 3, h, w);
     }
 }

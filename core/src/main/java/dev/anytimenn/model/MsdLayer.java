@@ -14,7 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One unit of the MSDNet-ANN: a multi-scale dense layer over scales {@code first..SCALES-1}.
+ * One unit of the MSDNet-ANN: a multi-scale dense layer over scales {@code first..scales-1}.
  *
  * <p>Each kept scale w keeps its features and concatenates new ones: a regular branch from scale w
  * and, except at the finest kept scale, a strided branch from scale w-1, each giving half of the
@@ -25,6 +25,7 @@ import java.util.List;
 public final class MsdLayer extends AbstractBlock implements MacCounted {
 
     private final int first;
+    private final int scales;
     private final boolean entersBlock;
     private final List<PreActConv> transitions = new ArrayList<>();
     private final List<MsdBranch> regular = new ArrayList<>();
@@ -36,48 +37,46 @@ public final class MsdLayer extends AbstractBlock implements MacCounted {
      * @param entersBlock whether this is a later block's first layer: its input still holds scale
      *     first - 1, which is dropped, and the kept scales pass through a transition
      * @param units channel units the branches read (after the transition): scale w holds
-     *     {@code units * SCALE_WIDTH[w]} channels
-     * @param growth c: the layer adds {@code growth * SCALE_WIDTH[w]} channels at scale w
+     *     {@code options.width(units, w)} channels
+     * @param options the network's: the layer adds {@code options.width(c, w)} channels at scale w
      */
-    public MsdLayer(int first, boolean entersBlock, int units, int growth) {
-        if (first < 0 || first >= MsdNetAnn.SCALES || (entersBlock && first == 0)) {
+    public MsdLayer(int first, boolean entersBlock, int units, MsdNetAnn.Options options) {
+        this.scales = options.scales();
+        if (first < 0 || first >= scales || (entersBlock && first == 0)) {
             throw new IllegalArgumentException("no layer keeps scales from " + first
                     + (entersBlock ? " after dropping one" : ""));
         }
         this.first = first;
         this.entersBlock = entersBlock;
-        for (int w = first; w < MsdNetAnn.SCALES; w++) {
-            int in = units * MsdNetAnn.SCALE_WIDTH[w];
-            int grow = growth * MsdNetAnn.SCALE_WIDTH[w];
+        for (int w = first; w < scales; w++) {
+            int in = options.width(units, w);
+            int grow = options.width(options.c(), w);
             if (entersBlock) {
                 transitions.add(addChildBlock("transition" + w, new PreActConv(in, 1, 1)));
             }
             if (w == first) {
-                regular.add(addChildBlock("regular" + w, new MsdBranch(bottleneck(in, w, grow), grow, 1)));
+                regular.add(addChildBlock("regular" + w,
+                        new MsdBranch(options.bottleneck(in, w, grow), grow, 1)));
             } else {
-                // SCALE_WIDTH[w] is even for w > 0, so the two halves are whole
+                // the options make the growth even at every scale but the finest, so the two halves are whole
                 int half = grow / 2;
-                int inFiner = units * MsdNetAnn.SCALE_WIDTH[w - 1];
+                int inFiner = options.width(units, w - 1);
                 strided.add(addChildBlock("strided" + w,
-                        new MsdBranch(bottleneck(inFiner, w - 1, half), half, 2)));
-                regular.add(addChildBlock("regular" + w, new MsdBranch(bottleneck(in, w, half), half, 1)));
+                        new MsdBranch(options.bottleneck(inFiner, w - 1, half), half, 2)));
+                regular.add(addChildBlock("regular" + w,
+                        new MsdBranch(options.bottleneck(in, w, half), half, 1)));
             }
         }
     }
 
-    /** The reference's bottleneck: at most bnFactor x the branch output, never wider than the input. */
-    private static int bottleneck(int inChannels, int scale, int outChannels) {
-        return Math.min(inChannels, MsdNetAnn.BOTTLENECK[scale] * outChannels);
-    }
-
     private int keptScales() {
-        return MsdNetAnn.SCALES - first;
+        return scales - first;
     }
 
     private void checkScales(int count) {
         int expected = keptScales() + (entersBlock ? 1 : 0);
         if (count != expected) {
-            throw new IllegalArgumentException("layer over scales " + first + ".." + (MsdNetAnn.SCALES - 1)
+            throw new IllegalArgumentException("layer over scales " + first + ".." + (scales - 1)
                     + " expects " + expected + " input scales, got " + count);
         }
     }

@@ -18,60 +18,61 @@ import java.util.List;
  */
 public final class MsdStem extends AbstractBlock implements MacCounted {
 
-    private final int units;
+    private final int scales;
+    private final int finestWidth;
     private final Conv2d first;
     private final List<PreActConv> down = new ArrayList<>();
 
-    /** @param units channel units: scale w gets {@code units * MsdNetAnn.SCALE_WIDTH[w]} channels */
-    public MsdStem(int units) {
-        this.units = units;
+    /** @param units channel units: scale w gets {@code options.width(units, w)} channels */
+    public MsdStem(int units, MsdNetAnn.Options options) {
+        this.scales = options.scales();
+        this.finestWidth = options.width(units, 0);
         // no BN-ReLU before the first conv: the image is already normalised, as in ConvStem
-        first = addChildBlock("conv", Layers.conv(units * MsdNetAnn.SCALE_WIDTH[0], 3, 1));
-        for (int w = 1; w < MsdNetAnn.SCALES; w++) {
-            down.add(addChildBlock("down" + w, new PreActConv(units * MsdNetAnn.SCALE_WIDTH[w], 3, 2)));
+        first = addChildBlock("conv", Layers.conv(finestWidth, 3, 1));
+        for (int w = 1; w < scales; w++) {
+            down.add(addChildBlock("down" + w, new PreActConv(options.width(units, w), 3, 2)));
         }
     }
 
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDList scales = new NDList(MsdNetAnn.SCALES);
+        NDList out = new NDList(scales);
         NDArray x = first.forward(ps, inputs, training).singletonOrThrow();
-        scales.add(x);
+        out.add(x);
         for (PreActConv conv : down) {
             x = conv.forward(ps, new NDList(x), training).singletonOrThrow();
-            scales.add(x);
+            out.add(x);
         }
-        return scales;
+        return out;
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape[] scales = new Shape[MsdNetAnn.SCALES];
+        Shape[] out = new Shape[scales];
         Shape in = inputShapes[0];
-        scales[0] = new Shape(in.get(0), units * MsdNetAnn.SCALE_WIDTH[0], in.get(2), in.get(3));
-        for (int w = 1; w < MsdNetAnn.SCALES; w++) {
-            scales[w] = down.get(w - 1).getOutputShapes(new Shape[] {scales[w - 1]})[0];
+        out[0] = new Shape(in.get(0), finestWidth, in.get(2), in.get(3));
+        for (int w = 1; w < scales; w++) {
+            out[w] = down.get(w - 1).getOutputShapes(new Shape[] {out[w - 1]})[0];
         }
-        return scales;
+        return out;
     }
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         first.initialize(manager, dataType, inputShapes);
-        Shape[] scales = getOutputShapes(inputShapes);
-        for (int w = 1; w < MsdNetAnn.SCALES; w++) {
-            down.get(w - 1).initialize(manager, dataType, scales[w - 1]);
+        Shape[] out = getOutputShapes(inputShapes);
+        for (int w = 1; w < scales; w++) {
+            down.get(w - 1).initialize(manager, dataType, out[w - 1]);
         }
     }
 
     @Override
     public long macs(Shape[] inputShapes) {
-        Shape[] scales = getOutputShapes(inputShapes);
-        long macs = Macs.conv((int) inputShapes[0].get(1), (int) scales[0].get(1), 3, scales[0].get(2),
-                scales[0].get(3));
-        for (int w = 1; w < MsdNetAnn.SCALES; w++) {
-            macs += down.get(w - 1).macs(new Shape[] {scales[w - 1]});
+        Shape[] out = getOutputShapes(inputShapes);
+        long macs = Macs.conv((int) inputShapes[0].get(1), (int) out[0].get(1), 3, out[0].get(2), out[0].get(3));
+        for (int w = 1; w < scales; w++) {
+            macs += down.get(w - 1).macs(new Shape[] {out[w - 1]});
         }
         return macs;
     }

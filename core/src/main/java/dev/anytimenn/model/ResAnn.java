@@ -1,6 +1,7 @@
 package dev.anytimenn.model;
 
 import ai.djl.nn.Block;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,20 +16,34 @@ public final class ResAnn {
 
     private ResAnn() {}
 
-    /** The blocks of the network {@code config} describes. */
-    public static Architecture.Parts parts(ModelConfig config) {
-        int n = config.n();
-        int c = config.c();
+    /** ResANN's options. */
+    public record Options(
+            @JsonPropertyDescription("residual units per stage, 3 stages") int n,
+            @JsonPropertyDescription("width of the stem and the first stage; the stages are c, 2c, 4c wide") int c)
+            implements ArchitectureOptions {
+
+        /** The demo's network. */
+        public static final Options DEFAULTS = new Options(2, 16);
+
+        public Options {
+            ArchitectureOptions.atLeast("n", n, 1);
+            ArchitectureOptions.atLeast("c", c, 1);
+        }
+    }
+
+    /** The blocks of the network {@code options} describe. */
+    static Architecture.Parts parts(Options options, int classes) {
+        int c = options.c();
         List<Block> units = new ArrayList<>();
         int width = c;
         for (int stage = 0; stage < STAGES; stage++) {
             int stageWidth = c << stage;
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < options.n(); i++) {
                 int stride = stage > 0 && i == 0 ? 2 : 1;
                 units.add(new ResidualUnit(width, stageWidth, stride));
                 width = stageWidth;
             }
         }
-        return new Architecture.Parts(new ConvStem(c, 3), units, () -> new ClassifierHead(config.classes()));
+        return new Architecture.Parts(new ConvStem(c, 3), units, () -> new ClassifierHead(classes));
     }
 }

@@ -11,8 +11,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * DenseNet-BC transition between dense blocks: BN-ReLU-conv1x1 halving the channels (compression
- * 0.5, rounded down), then 2x2 average pooling with stride 2.
+ * DenseNet-BC transition between dense blocks: BN-ReLU-conv1x1 keeping a fraction of the channels
+ * (the compression, DenseNet-BC's 0.5; rounded down), then 2x2 average pooling with stride 2.
  *
  * <p>Pooling rounds odd sizes down (ceil mode off, as DenseNet does): 15 -> 7. The 1x1 conv runs
  * before the pooling, so its MACs are counted at the larger resolution.
@@ -22,18 +22,21 @@ final class Transition extends AbstractBlock implements MacCounted {
     private static final Shape POOL = new Shape(2, 2);
     private static final Shape NO_PADDING = new Shape(0, 0);
 
+    private final int outChannels;
     private final PreActConv compress;
 
-    Transition(int inChannels) {
-        if (inChannels < 2) {
-            throw new IllegalArgumentException("a transition needs at least 2 channels to halve, got " + inChannels);
+    /** @param compression the fraction of the channels kept, in (0, 1] */
+    Transition(int inChannels, double compression) {
+        outChannels = (int) Math.floor(compression * inChannels);
+        if (outChannels < 1) {
+            throw new IllegalArgumentException("compression " + compression + " keeps no channel of " + inChannels);
         }
-        compress = addChildBlock("compress", new PreActConv(outChannels(inChannels), 1, 1));
+        compress = addChildBlock("compress", new PreActConv(outChannels, 1, 1));
     }
 
-    /** Channels after compression 0.5. */
-    static int outChannels(int inChannels) {
-        return inChannels / 2;
+    /** Channels after compression. */
+    int outChannels() {
+        return outChannels;
     }
 
     @Override

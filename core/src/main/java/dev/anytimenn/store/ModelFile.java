@@ -19,7 +19,9 @@ import java.util.Objects;
  *
  * @param formatVersion {@value #FORMAT_VERSION} for files this version writes; a newer one is refused
  * @param architecture a registered architecture's name
- * @param options that architecture's options (for every architecture today: n, c, s and units)
+ * @param options that architecture's options ({@code n}, {@code c} and any others it has), then the head
+ *     stride {@code s} and {@code units} (0: not truncated); an architecture option that a file does not
+ *     name takes the default it had in format version 1 (files written before it existed)
  * @param input the shape of one input image
  * @param classNames the name of each class, in label order (their number is the class count)
  * @param normalization the per-channel standardisation of pixels scaled to [0, 1]
@@ -47,8 +49,8 @@ public record ModelFile(int formatVersion, String architecture, JsonNode options
     /** The description of a network built from {@code config}. */
     public static ModelFile of(ModelConfig config, List<String> classNames, Normalization normalization,
             List<ExitCost> exits, StoredThresholds thresholds) {
-        ObjectNode options = Jsons.MAPPER.createObjectNode();
-        options.put("n", config.n()).put("c", config.c()).put("s", config.s()).put("units", config.units());
+        ObjectNode options = config.optionsJson();
+        options.put("s", config.s()).put("units", config.units());
         return new ModelFile(FORMAT_VERSION, config.arch(), options, config.input(), classNames, normalization, exits,
                 thresholds);
     }
@@ -59,23 +61,32 @@ public record ModelFile(int formatVersion, String architecture, JsonNode options
                 newThresholds);
     }
 
-    /** The model config the architecture builds from; a missing or bad option names itself. */
+    /**
+     * The model config the architecture builds from; a missing or bad option names itself. n, c and s are
+     * required: every model file has them.
+     */
     public ModelConfig modelConfig() {
-        return new ModelConfig(architecture, option("n", true), option("c", true), option("s", true),
-                classNames.size(), input, option("units", false));
-    }
-
-    private int option(String name, boolean required) {
-        JsonNode value = options.get(name);
-        if (value == null || value.isNull()) {
-            if (required) {
-                throw new IllegalArgumentException("options." + name + " is missing");
+        if (!options.isObject()) {
+            throw new IllegalArgumentException("options must be an object, got " + options);
+        }
+        for (String required : List.of("n", "c", "s")) {
+            if (options.get(required) == null || options.get(required).isNull()) {
+                throw new IllegalArgumentException("options." + required + " is missing");
             }
-            return 0;
         }
-        if (!value.canConvertToInt() || !value.isIntegralNumber()) {
-            throw new IllegalArgumentException("options." + name + " must be a whole number, got " + value);
+        for (String shared : List.of("arch", "classes", "input")) {
+            if (options.has(shared)) {
+                throw new IllegalArgumentException("options." + shared + ": not an option; it is a field of its own");
+            }
         }
-        return value.intValue();
+        ObjectNode config = Jsons.MAPPER.createObjectNode().put("arch", architecture);
+        config.setAll((ObjectNode) options);
+        config.put("classes", classNames.size());
+        config.set("input", Jsons.MAPPER.valueToTree(input));
+        try {
+            return ModelConfig.fromJson(config);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("options: " + e.getMessage(), e);
+        }
     }
 }

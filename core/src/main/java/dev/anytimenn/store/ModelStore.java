@@ -192,9 +192,11 @@ public final class ModelStore {
     }
 
     private static String describe(ModelConfig config) {
-        return "the " + config.arch() + " network with n = " + config.n() + ", c = " + config.c() + ", s = "
-                + config.s() + (config.units() > 0 ? ", units = " + config.units() : "") + " and " + config.classes()
-                + " classes";
+        StringBuilder options = new StringBuilder();
+        config.optionsJson().fields().forEachRemaining(
+                f -> options.append(f.getKey()).append(" = ").append(f.getValue()).append(", "));
+        return "the " + config.arch() + " network with " + options + "s = " + config.s()
+                + (config.units() > 0 ? ", units = " + config.units() : "") + " and " + config.classes() + " classes";
     }
 
     /** The description must agree with the network it describes. */

@@ -13,7 +13,6 @@ import dev.anytimenn.model.Architectures;
 import dev.anytimenn.model.InputShape;
 import dev.anytimenn.model.ModelConfig;
 import dev.anytimenn.train.TrainConfig;
-import dev.anytimenn.weighting.AdaLossOptions;
 import dev.anytimenn.weighting.LossWeightings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,6 +33,10 @@ public record StudyConfig(String name, ModelConfig model, TrainConfig training, 
 
     public static final List<String> WEIGHTINGS = List.of("const", "linear", "half-end", "sieve", "oscillating",
             "adaloss");
+    /** 63 steps only: with the default U = 100 AdaLoss would never update and equal CONST. */
+    public static final String QUICK_ADALOSS = "adaloss:updateEvery=8";
+    static final List<String> QUICK_WEIGHTINGS = List.of("const", "linear", "half-end", "sieve", "oscillating",
+            QUICK_ADALOSS);
     public static final List<Double> FRACTIONS = List.of(0.25, 0.5, 0.75, 1.0);
 
     // Default recipe, sized so that the whole study (2 seeds x 10 runs) fits 90 minutes on 2 cores:
@@ -69,11 +72,9 @@ public record StudyConfig(String name, ModelConfig model, TrainConfig training, 
         unique("fractions", fractions);
         AnytimeNetwork net = Architectures.build(model);
         for (String w : weightings) {
-            LossWeightings.create(w, net.headCount(), training.adaLoss(), 0); // fails on an unknown name
-            if (!w.matches("[A-Za-z0-9._-]+")) {
-                throw new IllegalArgumentException("weighting '" + w + "' cannot name a run folder");
-            }
+            LossWeightings.create(w, net.headCount(), 0); // fails on an unknown name or a bad parameter
         }
+        unique("weightings' folder names", weightings.stream().map(LossWeightings::fileName).toList());
         for (double f : fractions) {
             unitsAt(f, net);
         }
@@ -83,7 +84,7 @@ public record StudyConfig(String name, ModelConfig model, TrainConfig training, 
     public static StudyConfig defaults(Path dataDir) {
         ModelConfig model = new ModelConfig("resann", 4, 8, 1, FASHION_CLASSES, FASHION);
         TrainConfig training = new TrainConfig(EPOCHS, BATCH, LR, MOMENTUM, false, WEIGHT_DECAY, SCHEDULE, 0, 1,
-                VAL_SIZE, 0, CROP_PADDING, false, "const", AdaLossOptions.DEFAULTS);
+                VAL_SIZE, 0, CROP_PADDING, false, "const");
         return new StudyConfig("study-fashion-mnist", model, training, DataConfig.fashionMnist(dataDir), WEIGHTINGS,
                 List.of(1L, 2L), FRACTIONS);
     }
@@ -91,12 +92,9 @@ public record StudyConfig(String name, ModelConfig model, TrainConfig training, 
     /** A tiny study to try the pipeline in minutes: c = 4, 1 epoch on 4000 images. */
     public static StudyConfig quick(Path dataDir) {
         ModelConfig model = new ModelConfig("resann", 4, 4, 1, FASHION_CLASSES, FASHION);
-        // 63 steps only: with the default U = 100 AdaLoss would never update and equal CONST
-        AdaLossOptions ada = new AdaLossOptions(AdaLossOptions.DEFAULTS.mu(), AdaLossOptions.DEFAULTS.gamma(), 8,
-                AdaLossOptions.DEFAULTS.finalBonus());
         TrainConfig training = new TrainConfig(1, 64, LR, MOMENTUM, false, WEIGHT_DECAY, SCHEDULE, 0, 1,
-                500, 4000, CROP_PADDING, false, "const", ada);
-        return new StudyConfig("study-quick", model, training, DataConfig.fashionMnist(dataDir), WEIGHTINGS,
+                500, 4000, CROP_PADDING, false, "const");
+        return new StudyConfig("study-quick", model, training, DataConfig.fashionMnist(dataDir), QUICK_WEIGHTINGS,
                 List.of(1L, 2L), FRACTIONS);
     }
 

@@ -3,6 +3,7 @@ package dev.anytimenn.study;
 import dev.anytimenn.train.RunConfig;
 import dev.anytimenn.train.RunQueue;
 import dev.anytimenn.train.TrainConfig;
+import dev.anytimenn.weighting.LossWeightings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,7 @@ public record StudyPlan(StudyConfig config, List<PlannedRun> runs) {
                 runs.add(run(config, folder, OPT, seed, f, units, total));
             }
             for (String w : config.weightings()) {
-                runs.add(run(config, w + "-seed" + seed, w, seed, 1.0, 0, total));
+                runs.add(run(config, LossWeightings.fileName(w) + "-seed" + seed, w, seed, 1.0, 0, total));
             }
         }
         return new StudyPlan(config, runs);

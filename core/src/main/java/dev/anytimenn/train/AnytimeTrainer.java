@@ -10,14 +10,12 @@ import ai.djl.training.ParameterStore;
 import dev.anytimenn.data.Augmentation;
 import dev.anytimenn.data.Batch;
 import dev.anytimenn.data.BatchLoader;
-import dev.anytimenn.engine.EngineGuard;
-import dev.anytimenn.engine.NativeMemory;
 import dev.anytimenn.eval.ExitEvaluator;
 import dev.anytimenn.eval.ExitMetrics;
 import dev.anytimenn.eval.Losses;
 import dev.anytimenn.eval.report.EpochSummary;
 import dev.anytimenn.model.AnytimeNetwork;
-import dev.anytimenn.model.ConvolutionCases;
+import dev.anytimenn.model.EngineSetup;
 import dev.anytimenn.store.ModelFile;
 import dev.anytimenn.store.ModelStore;
 import dev.anytimenn.weighting.LossWeighting;
@@ -71,8 +69,7 @@ public final class AnytimeTrainer implements AutoCloseable {
             throw new IllegalArgumentException("weighting is for " + weighting.heads() + " heads but the network has "
                     + net.headCount());
         }
-        NativeMemory.retainFreedMemory();
-        EngineGuard.requireSoundConvolutions(manager, ConvolutionCases.of(net));
+        EngineSetup.prepare(net, manager);
         this.net = net;
         this.manager = manager;
         this.config = config;

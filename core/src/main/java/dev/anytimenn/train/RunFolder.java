@@ -64,7 +64,7 @@ public record RunFolder(Path dir) {
         try {
             return Jsons.MAPPER.readValue(config().toFile(), RunConfig.class);
         } catch (JacksonException e) {
-            throw new IOException(config() + ": invalid run config: " + e.getOriginalMessage(), e);
+            throw new IOException(config() + ": invalid run config: " + Jsons.problem(e), e);
         }
     }
 }

@@ -1,6 +1,9 @@
 package dev.anytimenn.train;
 
-import dev.anytimenn.weighting.AdaLossOptions;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.anytimenn.weighting.LossWeightings;
 
 /**
  * How a network is trained: optimiser, schedule, data handling and loss weighting.
@@ -8,7 +11,8 @@ import dev.anytimenn.weighting.AdaLossOptions;
  * @param schedule "cosine" (to zero over all epochs) or "step" (x0.1 at 50 % and 75 % of them)
  * @param warmupEpochs linear warm-up from 0 over this many (possibly fractional) epochs
  * @param trainLimit train on the first N training images only; 0 means all
- * @param weighting a {@link dev.anytimenn.weighting.LossWeightings} spec, e.g. "adaloss", "opt:3"
+ * @param weighting a {@link LossWeightings} spec with the scheme's parameters, e.g. "adaloss",
+ *     "adaloss:gamma=0.05,updateEvery=1", "opt:3"
  */
 public record TrainConfig(
         int epochs,
@@ -24,8 +28,7 @@ public record TrainConfig(
         int trainLimit,
         int cropPadding,
         boolean flip,
-        String weighting,
-        AdaLossOptions adaLoss) {
+        String weighting) {
 
     public TrainConfig {
         positive("epochs", epochs);
@@ -51,9 +54,24 @@ public record TrainConfig(
         if (weighting == null || weighting.isBlank()) {
             throw new IllegalArgumentException("weighting must be named");
         }
-        if (adaLoss == null) {
-            adaLoss = AdaLossOptions.DEFAULTS;
-        }
+    }
+
+    /**
+     * Reads a config.json's {@code training}. Configs written before weightings carried their parameters
+     * hold the AdaLoss options in a field of their own, {@code adaLoss}; they go into the spec
+     * ({@link LossWeightings#withLegacyAdaLoss}), so an old run resumes with the parameters it had.
+     */
+    @JsonCreator
+    static TrainConfig fromJson(@JsonProperty("epochs") int epochs, @JsonProperty("batchSize") int batchSize,
+            @JsonProperty("lr") double lr, @JsonProperty("momentum") double momentum,
+            @JsonProperty("nesterov") boolean nesterov, @JsonProperty("weightDecay") double weightDecay,
+            @JsonProperty("schedule") String schedule, @JsonProperty("warmupEpochs") double warmupEpochs,
+            @JsonProperty("seed") long seed, @JsonProperty("valSize") int valSize,
+            @JsonProperty("trainLimit") int trainLimit, @JsonProperty("cropPadding") int cropPadding,
+            @JsonProperty("flip") boolean flip, @JsonProperty("weighting") String weighting,
+            @JsonProperty("adaLoss") JsonNode adaLoss) {
+        return new TrainConfig(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule, warmupEpochs, seed,
+                valSize, trainLimit, cropPadding, flip, LossWeightings.withLegacyAdaLoss(weighting, adaLoss));
     }
 
     private static void positive(String field, int value) {
@@ -62,15 +80,15 @@ public record TrainConfig(
         }
     }
 
-    /** Same settings with another number of epochs (e.g. to extend a finished run). */
     /** The same recipe for one run of an experiment: its own seed and weighting. */
     public TrainConfig forRun(long newSeed, String newWeighting) {
         return new TrainConfig(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule, warmupEpochs, newSeed,
-                valSize, trainLimit, cropPadding, flip, newWeighting, adaLoss);
+                valSize, trainLimit, cropPadding, flip, newWeighting);
     }
 
+    /** Same settings with another number of epochs (e.g. to extend a finished run). */
     public TrainConfig withEpochs(int newEpochs) {
         return new TrainConfig(newEpochs, batchSize, lr, momentum, nesterov, weightDecay, schedule,
-                warmupEpochs, seed, valSize, trainLimit, cropPadding, flip, weighting, adaLoss);
+                warmupEpochs, seed, valSize, trainLimit, cropPadding, flip, weighting);
     }
 }

@@ -55,7 +55,7 @@ public final class TrainingRun {
     private static void checkWeighting(RunConfig config) {
         int heads = Architectures.build(config.model()).headCount();
         TrainConfig training = config.training();
-        LossWeightings.create(training.weighting(), heads, training.adaLoss(), training.seed());
+        LossWeightings.create(training.weighting(), heads, training.seed());
     }
 
     /** Continues a run from its last checkpoint; a finished run is only re-evaluated. */
@@ -82,8 +82,7 @@ public final class TrainingRun {
             AnytimeNetwork net = checkpoint == null
                     ? Architectures.buildInitialized(config.model(), manager)
                     : Checkpoints.loadNetwork(folder.checkpoint(), checkpoint, config.model(), manager);
-            LossWeighting weighting = LossWeightings.create(training.weighting(), net.headCount(),
-                    training.adaLoss(), training.seed());
+            LossWeighting weighting = LossWeightings.create(training.weighting(), net.headCount(), training.seed());
             try (AnytimeTrainer trainer = new AnytimeTrainer(net, manager, training, weighting, listener,
                     folder.checkpoint()).writingModelFile(folder.modelFile(),
                             ModelStore.classNames(config.data(), net.config().classes()))) {

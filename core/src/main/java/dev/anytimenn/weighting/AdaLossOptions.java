@@ -1,14 +1,21 @@
 package dev.anytimenn.weighting;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
 /**
- * AdaLoss hyper-parameters.
+ * AdaLoss hyper-parameters: the parameters of the "adaloss" scheme, e.g.
+ * {@code adaloss:gamma=0.05,updateEvery=1}.
  *
  * @param mu EMA decay of the per-head loss averages, 0 <= mu < 1
  * @param gamma weight floor mixed in, B = (1-gamma) v + gamma, 0 < gamma <= 1
  * @param updateEvery recompute the weights every this many steps (U), >= 1
  * @param finalBonus e added to the final head's normalised inverse loss, >= 0
  */
-public record AdaLossOptions(double mu, double gamma, int updateEvery, double finalBonus) {
+public record AdaLossOptions(
+        @JsonPropertyDescription("moving-average factor of each head's loss, in [0, 1)") double mu,
+        @JsonPropertyDescription("weight floor: B = (1 - gamma) v + gamma, in (0, 1]") double gamma,
+        @JsonPropertyDescription("recompute the weights every this many steps (U)") int updateEvery,
+        @JsonPropertyDescription("e added to the final head's inverse loss before normalising") double finalBonus) {
 
     /** The reference code defaults: mu 0.9, gamma 0.07, U 100, e 0. */
     public static final AdaLossOptions DEFAULTS = new AdaLossOptions(0.9, 0.07, 100, 0.0);

@@ -1,5 +1,6 @@
 package dev.anytimenn.weighting;
 
+import dev.anytimenn.io.OptionRecords;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -44,9 +45,11 @@ public final class AdaLossWeighting implements LossWeighting {
         return lossAverages == null ? null : lossAverages.clone();
     }
 
+    /** "adaloss", with the parameters that differ from the defaults, e.g. "adaloss:updateEvery=8". */
     @Override
     public String name() {
-        return "adaloss";
+        String changed = OptionRecords.changedText(options, AdaLossOptions.DEFAULTS);
+        return changed.isEmpty() ? "adaloss" : "adaloss:" + changed;
     }
 
     @Override

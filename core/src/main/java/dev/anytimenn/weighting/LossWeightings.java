@@ -1,104 +1,216 @@
 package dev.anytimenn.weighting;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.anytimenn.io.OptionRecords;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Registry of weighting schemes by name (case-insensitive). */
+/**
+ * Registry of weighting schemes by name (case-insensitive), and the specs that name them: a scheme's
+ * name, then optionally ':' and its parameters as {@code name=value} pairs separated by commas
+ * ({@code adaloss:gamma=0.05,updateEvery=1}) or one bare value for its first parameter ({@code opt:3});
+ * {@code eann-<spec>} is that spec with the first half of the heads zeroed.
+ */
 public final class LossWeightings {
     private LossWeightings() {}
 
-    /** Builds one scheme; {@code argument} is the text after ':' in the spec, or null if none. */
-    @FunctionalInterface
-    private interface Factory {
-        LossWeighting create(String argument, int heads, AdaLossOptions ada, long seed);
-    }
-
-    /** A registered scheme: its help name (e.g. "opt:J") and factory. */
-    private record Entry(String helpName, boolean takesArgument, Factory factory) {}
-
-    private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
+    private static final Map<String, WeightingScheme<?>> REGISTRY = new LinkedHashMap<>();
 
     static {
-        plain("const", (a, k, ada, seed) -> new ConstWeighting(k));
-        plain("linear", (a, k, ada, seed) -> new LinearWeighting(k));
-        plain("half-end", (a, k, ada, seed) -> new HalfEndWeighting(k));
-        plain("sieve", (a, k, ada, seed) -> new SieveWeighting(k));
-        plain("oscillating", (a, k, ada, seed) -> new OscillatingWeighting(k, seed));
-        plain("adaloss", (a, k, ada, seed) -> new AdaLossWeighting(k, ada));
-        REGISTRY.put("opt", new Entry("opt:J", true, LossWeightings::opt));
+        register(new WeightingScheme<>("const", "every head weighs 1", NoParameters.NONE,
+                (p, k, seed) -> new ConstWeighting(k)));
+        register(new WeightingScheme<>("linear", "weights rising from 0.25 at the first head to 1 at the last",
+                NoParameters.NONE, (p, k, seed) -> new LinearWeighting(k)));
+        register(new WeightingScheme<>("half-end", "the final head carries half the total weight",
+                NoParameters.NONE, (p, k, seed) -> new HalfEndWeighting(k)));
+        register(new WeightingScheme<>("sieve", "the paper's SIEVE: heads weigh more the more powers of 2 divide"
+                + " their distance from the end; the final head carries half", NoParameters.NONE,
+                (p, k, seed) -> new SieveWeighting(k)));
+        register(new WeightingScheme<>("oscillating", "SIEVE, and each step one head drawn by its weight gets an"
+                + " extra half of the total", NoParameters.NONE, (p, k, seed) -> new OscillatingWeighting(k, seed)));
+        register(new WeightingScheme<>("adaloss", "weights proportional to 1 / each head's running loss, with a"
+                + " floor gamma", AdaLossOptions.DEFAULTS, (p, k, seed) -> new AdaLossWeighting(k, p)));
+        register(new WeightingScheme<>("opt", "trains one head alone (the OPT baseline); opt:J trains head J",
+                OptWeighting.Parameters.FINAL_HEAD, (p, k, seed) -> OptWeighting.of(p, k)));
     }
 
-    private static void plain(String name, Factory factory) {
-        REGISTRY.put(name, new Entry(name, false, factory));
+    public static synchronized void register(WeightingScheme<?> scheme) {
+        REGISTRY.put(scheme.name().toLowerCase(Locale.ROOT), scheme);
+    }
+
+    /** Every registered scheme, in registration order. */
+    public static synchronized List<WeightingScheme<?>> all() {
+        return List.copyOf(REGISTRY.values());
+    }
+
+    /** A spec read: the scheme, its parameters, and whether the eann- mask applies. */
+    public record Spec(WeightingScheme<?> scheme, Record parameters, boolean secondHalf) {
+
+        /** The spec in its shortest form: lower case, only the parameters that differ from the defaults. */
+        public String canonical() {
+            String changed = OptionRecords.changedText(parameters, scheme.defaults());
+            List<String> names = OptionRecords.names(scheme.defaults());
+            if (!changed.isEmpty() && names.size() == 1) {
+                changed = changed.substring(names.get(0).length() + 1); // a lone parameter is written bare: opt:3
+            }
+            return (secondHalf ? SecondHalfWeighting.PREFIX : "") + scheme.name()
+                    + (changed.isEmpty() ? "" : ":" + changed);
+        }
     }
 
     /**
-     * Creates the weighting named by {@code spec}: const, linear, half-end, sieve, oscillating,
-     * adaloss, opt (the final head) or opt:J (head J, 1-based), or eann-&lt;scheme&gt; (the scheme
-     * with the first floor(K/2) heads zeroed, e.g. eann-sieve). Case-insensitive.
+     * Reads {@code spec}: a scheme and its parameters, checked; how many heads there are is not known
+     * here (see {@link #create}).
      *
-     * @param ada AdaLoss options (only used by "adaloss"; null means {@link AdaLossOptions#DEFAULTS})
-     * @param seed seed for randomised schemes ("oscillating")
-     * @throws IllegalArgumentException for an unknown name, a bad J, or heads < 1
+     * @throws IllegalArgumentException for an unknown name, a parameter the scheme does not have, or a bad value
      */
-    public static LossWeighting create(String spec, int heads, AdaLossOptions ada, long seed) {
+    public static Spec parse(String spec) {
         if (spec == null || spec.isBlank()) {
-            throw new IllegalArgumentException("no weighting given; choose one of: " + help());
+            throw new IllegalArgumentException("no weighting given; choose one of: " + choices());
         }
-        Checks.heads(heads);
-        String normalised = spec.trim().toLowerCase(Locale.ROOT);
-        int colon = normalised.indexOf(':');
-        if (normalised.startsWith(SecondHalfWeighting.PREFIX)) {
-            String inner = normalised.substring(SecondHalfWeighting.PREFIX.length());
-            if (inner.startsWith("opt") || inner.startsWith(SecondHalfWeighting.PREFIX)) {
-                throw new IllegalArgumentException("'" + spec.trim() + "': eann- applies to a scheme that weights"
-                        + " several heads; choose one of: " + help());
+        String text = spec.trim();
+        int colon = text.indexOf(':');
+        String written = (colon < 0 ? text : text.substring(0, colon)).trim();
+        String arguments = colon < 0 ? null : text.substring(colon + 1).trim();
+        boolean secondHalf = written.toLowerCase(Locale.ROOT).startsWith(SecondHalfWeighting.PREFIX);
+        if (secondHalf) {
+            written = written.substring(SecondHalfWeighting.PREFIX.length());
+        }
+        String name = written.toLowerCase(Locale.ROOT);
+        if (secondHalf) {
+            if (name.startsWith("opt") || name.startsWith(SecondHalfWeighting.PREFIX)) {
+                throw new IllegalArgumentException("'" + text + "': eann- applies to a scheme that weights"
+                        + " several heads; choose one of: " + choices());
             }
-            return new SecondHalfWeighting(create(inner, heads, ada, seed));
         }
-        String name = colon < 0 ? normalised : normalised.substring(0, colon);
-        String argument = colon < 0 ? null : normalised.substring(colon + 1);
-        Entry entry = REGISTRY.get(name);
-        if (entry == null) {
-            throw new IllegalArgumentException(
-                    "unknown weighting '" + spec.trim() + "'; choose one of: " + help());
+        WeightingScheme<?> scheme;
+        synchronized (LossWeightings.class) {
+            scheme = REGISTRY.get(name);
         }
-        if (argument != null && !entry.takesArgument()) {
-            throw new IllegalArgumentException("weighting '" + name + "' takes no ':' argument (got '"
-                    + spec.trim() + "'); choose one of: " + help());
+        if (scheme == null) {
+            throw new IllegalArgumentException("unknown weighting '" + written + "'; choose one of: " + choices());
         }
-        return entry.factory().create(argument, heads, ada == null ? AdaLossOptions.DEFAULTS : ada, seed);
+        return new Spec(scheme, parameters(text, scheme, arguments), secondHalf);
     }
 
-    /** The scheme names for help text, in registration order (e.g. "opt:J"), then "eann-<scheme>". */
+    private static Record parameters(String spec, WeightingScheme<?> scheme, String arguments) {
+        if (arguments == null) {
+            return scheme.defaults();
+        }
+        List<String> names = OptionRecords.names(scheme.defaults());
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("weighting '" + scheme.name() + "' takes no ':' parameters (got '"
+                    + spec + "'); choose one of: " + choices());
+        }
+        if (arguments.isEmpty()) {
+            throw new IllegalArgumentException("'" + spec + "': nothing after ':'; " + scheme.name()
+                    + "'s parameters are " + String.join(", ", names));
+        }
+        List<String> assignments = arguments.contains("=") ? OptionRecords.splitAssignments(arguments)
+                : List.of(names.get(0) + "=" + arguments);
+        try {
+            return OptionRecords.read(scheme.defaults(), OptionRecords.parse(scheme.defaults(), assignments));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + spec + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creates the weighting {@code spec} names for K = {@code heads} heads, case-insensitive: const,
+     * linear, half-end, sieve, oscillating, adaloss (with parameters, e.g. adaloss:gamma=0.05), opt (the
+     * final head) or opt:J (head J, 1-based), or eann-&lt;spec&gt; (the scheme with the first floor(K/2)
+     * heads zeroed, e.g. eann-sieve).
+     *
+     * @param seed seed for randomised schemes ("oscillating")
+     * @throws IllegalArgumentException for an unknown name, a bad parameter, a head J out of range, or heads < 1
+     */
+    public static LossWeighting create(String spec, int heads, long seed) {
+        Checks.heads(heads);
+        Spec parsed = parse(spec);
+        LossWeighting weighting = parsed.scheme().create(parsed.parameters(), heads, seed);
+        return parsed.secondHalf() ? new SecondHalfWeighting(weighting) : weighting;
+    }
+
+    /** The scheme names for help text, in registration order, then "eann-<scheme>". */
     public static List<String> names() {
         List<String> names = new ArrayList<>();
-        for (Entry e : REGISTRY.values()) {
-            names.add(e.helpName());
+        for (WeightingScheme<?> s : all()) {
+            names.add(s.name());
         }
         names.add(SecondHalfWeighting.PREFIX + "<scheme>");
-        return Collections.unmodifiableList(names);
+        return List.copyOf(names);
     }
 
-    private static String help() {
-        return String.join(", ", names());
-    }
-
-    private static LossWeighting opt(String argument, int heads, AdaLossOptions ada, long seed) {
-        if (argument == null) {
-            return OptWeighting.finalHead(heads);
+    /** One help line per scheme, with its parameters, then the eann- prefix. */
+    public static List<String> help() {
+        List<String> lines = new ArrayList<>();
+        for (WeightingScheme<?> s : all()) {
+            String parameters = parameterHelp(s);
+            lines.add(s.name() + ": " + s.help() + (parameters.isEmpty() ? "" : "; parameters: " + parameters));
         }
-        int j;
+        lines.add(SecondHalfWeighting.PREFIX + "<scheme>: the scheme with the first half of the heads weighing 0,"
+                + " as EANN members train (e.g. eann-sieve)");
+        return lines;
+    }
+
+    /**
+     * A name for files and folders made from {@code spec}: ':' dropped before a bare value ("opt:3" is
+     * "opt3"), otherwise '-'; ',' becomes '-', '=' is dropped ("adaloss:gamma=0.05" is "adaloss-gamma0.05").
+     */
+    public static String fileName(String spec) {
+        StringBuilder out = new StringBuilder();
+        String text = spec.trim();
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == ':') {
+                boolean bare = i + 1 < text.length() && text.indexOf('=', i) < 0;
+                out.append(bare ? "" : "-");
+            } else if (ch == ',') {
+                out.append('-');
+            } else if (Character.isLetterOrDigit(ch) && ch < 128 || ch == '.' || ch == '_' || ch == '-') {
+                out.append(ch);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * The spec of a run config written before weightings carried their parameters, when the AdaLoss
+     * options were a field of their own ({@code "adaLoss": {"mu": ..., ...}}): an adaloss spec (or
+     * eann-adaloss) without parameters gets those that differ from the defaults; any other spec is
+     * returned as it is, as is one whose options were the defaults.
+     */
+    public static String withLegacyAdaLoss(String spec, JsonNode adaLoss) {
+        if (spec == null || adaLoss == null || adaLoss.isNull() || spec.contains(":")) {
+            return spec;
+        }
+        Spec parsed;
         try {
-            j = Integer.parseInt(argument.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad head number in 'opt:" + argument
-                    + "': J must be an integer in 1.." + heads + "; choose one of: " + help());
+            parsed = parse(spec);
+        } catch (IllegalArgumentException e) {
+            return spec; // a bad name is reported where the spec is used, as for a new config
         }
-        return new OptWeighting(heads, j); // validates 1 <= j <= heads
+        if (!(parsed.parameters() instanceof AdaLossOptions)) {
+            return spec;
+        }
+        AdaLossOptions legacy;
+        try {
+            legacy = OptionRecords.read(AdaLossOptions.DEFAULTS, adaLoss);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("adaLoss: " + e.getMessage(), e);
+        }
+        String changed = OptionRecords.changedText(legacy, AdaLossOptions.DEFAULTS);
+        return changed.isEmpty() ? spec : spec.trim() + ":" + changed;
+    }
+
+    private static String parameterHelp(WeightingScheme<?> scheme) {
+        return String.join("; ", scheme.describeParameters().stream().map(OptionRecords.Described::line).toList());
+    }
+
+    private static String choices() {
+        return String.join(", ", names());
     }
 }

@@ -127,4 +127,32 @@ class CliErrorTest {
         options.name = "mine";
         assertThat(options.runName()).isEqualTo("mine");
     }
+
+    /** --n and --c set the architecture's n and c; --arch-opt any of its options; each problem is one line. */
+    @Test
+    void architectureOptionsComeFromNCAndArchOpt(@TempDir Path temp) throws Exception {
+        TrainOptions options = new TrainOptions();
+        assertThat(options.architectureOptions()).isEqualTo(dev.anytimenn.model.ResAnn.Options.DEFAULTS);
+        options.arch = "msdnet";
+        options.n = 3;
+        options.archOptions = java.util.List.of("scales=2,growthFactors=1,2", "bottleneckFactors=[1, 2]");
+        assertThat(options.architectureOptions()).isEqualTo(
+                new dev.anytimenn.model.MsdNetAnn.Options(3, 16, 2, java.util.List.of(1, 2), java.util.List.of(1, 2)));
+        options.archOptions = java.util.List.of("n=2");
+        org.assertj.core.api.Assertions.assertThatThrownBy(options::architectureOptions)
+                .hasMessage("--n and --arch-opt n=... both set n; give one");
+
+        Path dir = SyntheticIdx.writeLearnable(temp.resolve("data"), 200, 50, 1);
+        Path runs = temp.resolve("runs");
+        for (String[] bad : new String[][] {{"--arch-opt", "depth=3", "error: --arch-opt: resann: unknown 'depth'; "
+                + "choose from n, c"}, {"--arch-opt", "compression=2", "error: --arch-opt: resann: unknown"},
+            {"--c", "0", "error: --arch resann: c must be at least 1, got 0"},
+            {"--weighting", "adaloss:gamma=0", "error: --weighting: 'adaloss:gamma=0': gamma must be in (0, 1]"}}) {
+            CliRun o = run("train", bad[0], bad[1], "--data", dir.toString(), "--runs-dir", runs.toString());
+            assertThat(o.code()).isEqualTo(1);
+            assertThat(o.err().lines()).hasSize(1);
+            assertThat(o.err()).startsWith(bad[2]).doesNotContain("\tat ");
+            assertThat(runs).doesNotExist();
+        }
+    }
 }

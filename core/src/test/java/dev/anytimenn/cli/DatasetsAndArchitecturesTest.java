@@ -119,7 +119,7 @@ class DatasetsAndArchitecturesTest {
         }
         var data = new dev.anytimenn.data.DataConfig("folder", root.toString(), "fine", 16, 1);
         var training = new dev.anytimenn.train.TrainConfig(1, 4, 0.1, 0.9, false, 0, "cosine", 0, 1, 5, 0, 0, false,
-                "const", null);
+                "const");
         var model = new dev.anytimenn.model.ModelConfig("resann", 1, 4, 1, 2,
                 new dev.anytimenn.model.InputShape(3, 16, 16));
         var split = dev.anytimenn.train.TrainingRun.trainingData(

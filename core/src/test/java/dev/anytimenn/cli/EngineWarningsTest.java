@@ -40,7 +40,7 @@ class EngineWarningsTest {
     static void trainTinyRun() throws Exception {
         Path data = SyntheticIdx.writeLearnable(temp.resolve("data"), 300, 100, 2);
         TrainConfig training = new TrainConfig(1, 32, 0.05, 0.9, false, 1e-4, "cosine", 0, 1, 100, 0, 0, false,
-                "const", null);
+                "const");
         ModelConfig model = new ModelConfig("resann", 1, 4, 1, 10, new InputShape(1, 28, 28));
         run = temp.resolve("run");
         TrainingRun.train(new RunConfig("tiny", model, training, DataConfig.fashionMnist(data)), new RunFolder(run),

@@ -20,7 +20,6 @@ import dev.anytimenn.train.RunFolder;
 import dev.anytimenn.train.TrainConfig;
 import dev.anytimenn.train.TrainingListener;
 import dev.anytimenn.train.TrainingRun;
-import dev.anytimenn.weighting.AdaLossOptions;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +42,7 @@ class PredictAndProtocolsTest {
     static void trainTinyRun() throws Exception {
         data = SyntheticIdx.writeLearnable(temp.resolve("data"), 900, 300, 2);
         TrainConfig training = new TrainConfig(1, 32, 0.05, 0.9, false, 1e-4, "cosine", 0, 1, 300, 0, 0, false,
-                "const", AdaLossOptions.DEFAULTS);
+                "const");
         ModelConfig model = new ModelConfig("resann", 1, 4, 1, 10, new InputShape(1, 28, 28));
         run = temp.resolve("run");
         TrainingRun.train(new RunConfig("tiny", model, training, DataConfig.fashionMnist(data)), new RunFolder(run),

@@ -22,7 +22,6 @@ import dev.anytimenn.train.AnytimeTrainer;
 import dev.anytimenn.train.TrainConfig;
 import dev.anytimenn.train.TrainingData;
 import dev.anytimenn.train.TrainingListener;
-import dev.anytimenn.weighting.AdaLossOptions;
 import dev.anytimenn.weighting.ConstWeighting;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +56,7 @@ class AnytimePredictorTest {
         ModelConfig model = new ModelConfig("resann", 2, 8, 2, 10, new InputShape(1, 28, 28));
         net = Architectures.buildInitialized(model, manager);
         TrainConfig config = new TrainConfig(1, 50, 0.05, 0.9, false, 1e-4, "cosine", 0, 1, 0, 0, 0, false,
-                "const", AdaLossOptions.DEFAULTS);
+                "const");
         try (AnytimeTrainer trainer = new AnytimeTrainer(net, manager, config, new ConstWeighting(3),
                 TrainingListener.SILENT, null)) {
             trainer.fit(new TrainingData(train, train.slice(0, 0), norm));

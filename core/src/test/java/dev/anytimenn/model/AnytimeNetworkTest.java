@@ -80,9 +80,11 @@ class AnytimeNetworkTest {
     @Test
     void registryNamesItsArchitecturesAndRejectsUnknownOnes() {
         assertThat(Architectures.names()).contains("resann");
-        ModelConfig config = new ModelConfig("nope", 1, 4, 1, 10, new InputShape(1, 28, 28));
-        assertThatThrownBy(() -> Architectures.build(config))
+        assertThatThrownBy(() -> new ModelConfig("nope", 1, 4, 1, 10, new InputShape(1, 28, 28)))
                 .hasMessageContaining("unknown architecture 'nope'").hasMessageContaining("resann");
+        // options are the architecture's own: another's record does not make a config
+        assertThatThrownBy(() -> new ModelConfig("densann", ResAnn.Options.DEFAULTS, 1, 10,
+                new InputShape(1, 28, 28), 0)).hasMessageContaining("not densann's");
     }
 
     @Test

@@ -17,7 +17,6 @@ import dev.anytimenn.train.RunConfig;
 import dev.anytimenn.train.TrainConfig;
 import dev.anytimenn.train.TrainingListener;
 import dev.anytimenn.train.TrainingRun;
-import dev.anytimenn.weighting.AdaLossOptions;
 import dev.anytimenn.weighting.ConstWeighting;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -177,7 +176,7 @@ class DenseAnnTest {
         Path data = SyntheticIdx.writeLearnable(temp.resolve("synthetic"), 640, 10, 11);
         // no validation split, no augmentation: 20 steps an epoch of batch 32, 4 epochs (about 3 s)
         TrainConfig training = new TrainConfig(4, 32, 0.1, 0.9, false, 1e-4, "cosine", 0, 5, 0, 0, 0, false,
-                "const", AdaLossOptions.DEFAULTS);
+                "const");
         RunConfig config = new RunConfig("densann-smoke", mnistSized(1, 8, 1), training,
                 DataConfig.fashionMnist(data));
         Engine.getInstance().setRandomSeed(1);

@@ -206,7 +206,7 @@ class MsdNetAnnTest {
         // 3 epochs of 8 batches, no validation set, no augmentation: 24 SGD steps. The summed loss of
         // the 3 heads starts near 3 ln 10 = 6.9 (seen: 6.0 over epoch 1, 1.7 over epoch 3).
         TrainConfig training = new TrainConfig(3, 32, 0.05, 0.9, false, 1e-4, "cosine", 0, 5, 0, 0, 0, false,
-                "const", null);
+                "const");
         ModelConfig model = msdnet(1, 4, 1);
         RunConfig config = new RunConfig("msdnet-smoke", model, training, DataConfig.fashionMnist(data));
         Engine.getInstance().setRandomSeed(1);

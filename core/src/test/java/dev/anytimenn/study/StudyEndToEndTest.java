@@ -34,7 +34,7 @@ class StudyEndToEndTest {
         StudyConfig quick = StudyConfig.quick(data);
         TrainConfig t = quick.training();
         TrainConfig small = new TrainConfig(1, 64, t.lr(), t.momentum(), t.nesterov(), t.weightDecay(), t.schedule(),
-                0, 1, 200, 300, 0, false, "const", t.adaLoss());
+                0, 1, 200, 300, 0, false, "const");
         StudyConfig config = quick.withTraining(small).with(List.of("const", "adaloss"), List.of(1L, 2L),
                 List.of(0.5, 1.0));
         StudyPlan plan = StudyPlan.of(config);

@@ -22,8 +22,8 @@ class StudyPlanTest {
         assertThat(plan.runs()).hasSize(2 * (4 + 6));
         assertThat(plan.runs().stream().map(StudyPlan.PlannedRun::folder).toList()).startsWith(
                 "opt-0.25-seed1", "opt-0.5-seed1", "opt-0.75-seed1", "opt-1.0-seed1", "const-seed1", "linear-seed1",
-                "half-end-seed1", "sieve-seed1", "oscillating-seed1", "adaloss-seed1", "opt-0.25-seed2");
-        assertThat(plan.runs().get(19).folder()).isEqualTo("adaloss-seed2");
+                "half-end-seed1", "sieve-seed1", "oscillating-seed1", "adaloss-updateEvery8-seed1", "opt-0.25-seed2");
+        assertThat(plan.runs().get(19).folder()).isEqualTo("adaloss-updateEvery8-seed2");
         StudyPlan.PlannedRun opt = plan.runs().get(1);
         assertThat(opt.config().model().units()).isEqualTo(6);
         assertThat(opt.config().training().weighting()).isEqualTo("opt");
@@ -35,7 +35,9 @@ class StudyPlanTest {
         StudyPlan.PlannedRun ann = plan.runs().get(19);
         assertThat(ann.config().model()).isEqualTo(StudyConfig.quick(DATA).model());
         assertThat(ann.config().training().seed()).isEqualTo(2);
-        assertThat(ann.config().training().weighting()).isEqualTo("adaloss");
+        // 63 steps: AdaLoss updates every 8 steps, its spec says so
+        assertThat(ann.config().training().weighting()).isEqualTo("adaloss:updateEvery=8");
+        assertThat(ann.label()).isEqualTo("adaloss:updateEvery=8 seed 2");
         assertThat(ann.relativeCost()).isEqualTo(1.0);
         assertThat(plan.totalCost()).isEqualTo(2 * (0.25 + 0.5 + 0.75 + 1 + 6));
     }
@@ -46,6 +48,11 @@ class StudyPlanTest {
         assertThat(config.units()).isEqualTo(12);
         assertThat(config.unitsAt(0.75)).isEqualTo(9);
         assertThat(StudyPlan.of(config).runs()).hasSize(20);
+        // the committed study's run folders and weightings, unchanged
+        assertThat(StudyPlan.of(config).runs().subList(4, 10).stream().map(StudyPlan.PlannedRun::folder).toList())
+                .containsExactly("const-seed1", "linear-seed1", "half-end-seed1", "sieve-seed1", "oscillating-seed1",
+                        "adaloss-seed1");
+        assertThat(StudyPlan.of(config).runs().get(9).config().training().weighting()).isEqualTo("adaloss");
     }
 
     @Test

@@ -3,14 +3,12 @@ package dev.anytimenn.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.anytimenn.weighting.AdaLossOptions;
 import org.junit.jupiter.api.Test;
 
 class LearningRateScheduleTest {
 
     private static TrainConfig config(String schedule, double warmup) {
-        return new TrainConfig(10, 32, 0.1, 0.9, false, 1e-4, schedule, warmup, 1, 0, 0, 0, false, "const",
-                AdaLossOptions.DEFAULTS);
+        return new TrainConfig(10, 32, 0.1, 0.9, false, 1e-4, schedule, warmup, 1, 0, 0, 0, false, "const");
     }
 
     @Test

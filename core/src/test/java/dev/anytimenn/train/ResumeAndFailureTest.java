@@ -13,7 +13,6 @@ import dev.anytimenn.model.AnytimeNetwork;
 import dev.anytimenn.model.Architectures;
 import dev.anytimenn.model.InputShape;
 import dev.anytimenn.model.ModelConfig;
-import dev.anytimenn.weighting.AdaLossOptions;
 import dev.anytimenn.weighting.ConstWeighting;
 import dev.anytimenn.weighting.LossWeighting;
 import java.nio.file.Files;
@@ -39,7 +38,7 @@ class ResumeAndFailureTest {
 
     private static RunConfig config(String weighting) {
         TrainConfig training = new TrainConfig(3, 32, 0.05, 0.9, false, 1e-4, "cosine", 0.5, 5, 200, 0, 2, true,
-                weighting, new AdaLossOptions(0.9, 0.07, 3, 0));
+                weighting);
         ModelConfig model = new ModelConfig("resann", 1, 4, 1, 10, new InputShape(1, 28, 28));
         return new RunConfig("resume", model, training, DataConfig.fashionMnist(data));
     }
@@ -62,12 +61,13 @@ class ResumeAndFailureTest {
 
     @Test
     void resumedRunMatchesAnUninterruptedOne(@TempDir Path temp) throws Exception {
-        for (String weighting : List.of("adaloss", "oscillating")) {
+        for (String weighting : List.of("adaloss:updateEvery=3", "oscillating")) {
             RunConfig config = config(weighting);
-            RunFolder straight = new RunFolder(temp.resolve(weighting + "-straight"));
+            String name = dev.anytimenn.weighting.LossWeightings.fileName(weighting);
+            RunFolder straight = new RunFolder(temp.resolve(name + "-straight"));
             TrainingRun.train(config, straight, Device.cpu(), TrainingListener.SILENT);
 
-            RunFolder interrupted = new RunFolder(temp.resolve(weighting + "-interrupted"));
+            RunFolder interrupted = new RunFolder(temp.resolve(name + "-interrupted"));
             assertThatThrownBy(() -> TrainingRun.train(config, interrupted, Device.cpu(), new CrashAfter(1)))
                     .hasMessage("simulated crash");
             assertThat(Checkpoints.read(interrupted.checkpoint()).state().epochsDone()).isEqualTo(1);
@@ -135,8 +135,8 @@ class ResumeAndFailureTest {
         Engine.getInstance().setRandomSeed(1);
         try (NDManager manager = NDManager.newBaseManager()) {
             AnytimeNetwork net = Architectures.buildInitialized(config.model(), manager);
-            LossWeighting weighting = dev.anytimenn.weighting.LossWeightings.create("adaloss", net.headCount(),
-                    config.training().adaLoss(), 1);
+            LossWeighting weighting = dev.anytimenn.weighting.LossWeightings.create(config.training().weighting(),
+                    net.headCount(), 1);
             List<Integer> liveArrays = new ArrayList<>();
             TrainingListener counter = new TrainingListener() {
                 @Override

@@ -14,7 +14,6 @@ import dev.anytimenn.model.ExitCost;
 import dev.anytimenn.model.InputShape;
 import dev.anytimenn.model.ModelConfig;
 import dev.anytimenn.store.RunFiles;
-import dev.anytimenn.weighting.AdaLossOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -36,7 +35,7 @@ class TrainingIntegrationTest {
         TestData.Source source = TestData.fashionMnistOrSynthetic(temp, "TrainingIntegrationTest");
         // 6400 images, batch 64, 3 epochs = 300 steps; AdaLoss recomputes weights every 20 steps
         TrainConfig training = new TrainConfig(3, 64, 0.1, 0.9, false, 1e-4, "cosine", 0, 11, 1000, 6400, 2,
-                false, "adaloss", new AdaLossOptions(0.9, 0.07, 20, 0));
+                false, "adaloss:updateEvery=20");
         ModelConfig model = new ModelConfig("resann", 1, 16, 1, 10, new InputShape(1, 28, 28));
         RunConfig config = new RunConfig("it", model, training, DataConfig.fashionMnist(source.dir()));
         RunFolder folder = new RunFolder(temp.resolve("run"));

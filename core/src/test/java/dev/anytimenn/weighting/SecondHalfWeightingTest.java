@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class SecondHalfWeightingTest {
 
     private static LossWeighting make(String spec, int heads) {
-        return LossWeightings.create(spec, heads, new AdaLossOptions(0.9, 0.07, 1, 0), 1L);
+        return LossWeightings.create(spec, heads, 1L);
     }
 
     @Test
@@ -30,7 +30,8 @@ class SecondHalfWeightingTest {
 
     @Test
     void eannAdaLossAdaptsOnTheSecondHalfAndKeepsItsState() {
-        LossWeighting w = make("eann-adaloss", 4);
+        LossWeighting w = make("eann-adaloss:updateEvery=1", 4);
+        assertThat(w.name()).isEqualTo("eann-adaloss:updateEvery=1");
         w.observe(0, new double[] {4, 3, 2, 1});
         double[] b = w.weights(1);
         assertThat(b[0]).isZero();
@@ -38,7 +39,7 @@ class SecondHalfWeightingTest {
         assertThat(b[3]).isCloseTo(1.0, within(1e-12));
         // B_3 = (1 - gamma) v_3 + gamma with v = 1/loss normalised by the max: v_3 = 1/2
         assertThat(b[2]).isCloseTo(0.93 * 0.5 + 0.07, within(1e-12));
-        LossWeighting resumed = make("eann-adaloss", 4);
+        LossWeighting resumed = make("eann-adaloss:updateEvery=1", 4);
         resumed.restore(w.state());
         assertThat(resumed.weights(1)).containsExactly(b);
     }

@@ -1,0 +1,111 @@
+package dev.anytimenn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anytimenn.eann.EannConfig;
+import dev.anytimenn.eann.EannPlan;
+import dev.anytimenn.io.Jsons;
+import dev.anytimenn.model.InputShape;
+import dev.anytimenn.model.ModelConfig;
+import dev.anytimenn.study.StudyConfig;
+import dev.anytimenn.study.StudyPlan;
+import dev.anytimenn.train.RunConfig;
+import dev.anytimenn.train.RunFolder;
+import dev.anytimenn.train.TrainConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The configs committed under results/ and bench/results/, written before architectures and weightings
+ * owned their options (AdaLoss's then a field of the training config of its own), read as the very
+ * configurations today's commands plan: so `eann train` and `study` over those folders resume or skip
+ * rather than refusing them as another experiment, and `--reuse` finds them.
+ */
+class CommittedConfigsTest {
+
+    static final Path ROOT = Path.of("..");
+    static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
+
+    @Test
+    void everyCommittedRunConfigAndReportStillReads() throws IOException {
+        List<Path> configs;
+        try (Stream<Path> files = Stream.concat(Files.walk(ROOT.resolve("results")),
+                Files.walk(ROOT.resolve("bench/results")))) {
+            configs = files.filter(p -> p.getFileName().toString().equals("config.json")).toList();
+        }
+        assertThat(configs).hasSizeGreaterThanOrEqualTo(11);
+        for (Path config : configs) {
+            RunConfig run = new RunFolder(config.getParent()).readConfig();
+            // none of them had AdaLoss options other than the defaults: the specs are as they were
+            assertThat(run.training().weighting()).as(config.toString())
+                    .isEqualTo(Jsons.MAPPER.readTree(config.toFile()).get("training").get("weighting").asText());
+        }
+        RunConfig demo = new RunFolder(ROOT.resolve("bench/results/demo")).readConfig();
+        assertThat(demo.model()).isEqualTo(new ModelConfig("resann", 2, 16, 1, 10, new InputShape(1, 28, 28)));
+        assertThat(demo.training().weighting()).isEqualTo("adaloss");
+        // the architecture comparison's reports: densann and msdnet configs from before their extra options
+        for (String arch : List.of("resann", "densann", "msdnet")) {
+            JsonNode report = Jsons.MAPPER.readTree(ROOT.resolve("results/architectures-fashion-mnist")
+                    .resolve(arch + ".report.json").toFile());
+            RunConfig run = Jsons.MAPPER.treeToValue(report.get("config"), RunConfig.class);
+            assertThat(run.model().arch()).isEqualTo(arch);
+            assertThat(run.model()).isEqualTo(new ModelConfig(arch, run.model().n(), run.model().c(), 1, 10,
+                    new InputShape(1, 28, 28)));
+        }
+    }
+
+    @Test
+    void theCommittedEannIsTheDefaultEannRunForRun() throws IOException {
+        Path dir = ROOT.resolve("results/eann-fashion-mnist");
+        EannConfig committed = EannConfig.load(dir.resolve(EannPlan.CONFIG));
+        assertThat(committed).isEqualTo(EannConfig.defaults(FASHION));
+        for (EannPlan.Job job : EannPlan.of(committed).all()) {
+            assertThat(new RunFolder(EannPlan.runDir(dir, job)).readConfig()).as(job.folder()).isEqualTo(job.config());
+        }
+    }
+
+    @Test
+    void theCommittedStudyIsTheDefaultStudy() throws IOException {
+        JsonNode study = Jsons.MAPPER.readTree(ROOT.resolve("results/study-fashion-mnist/study.json").toFile());
+        StudyConfig committed = Jsons.MAPPER.treeToValue(study.get("config"), StudyConfig.class);
+        assertThat(committed).isEqualTo(StudyConfig.defaults(FASHION));
+        List<String> folders = StudyPlan.of(committed).runs().stream().map(StudyPlan.PlannedRun::folder).toList();
+        List<String> written = Jsons.MAPPER.convertValue(study.get("runs"), List.class).stream()
+                .map(r -> (String) ((java.util.Map<?, ?>) r).get("name")).toList();
+        assertThat(folders).containsExactlyInAnyOrderElementsOf(written);
+    }
+
+    /** An old config with AdaLoss options of its own resumes with them, now in the spec. */
+    @Test
+    void oldAdaLossOptionsGoIntoTheWeightingSpec(@TempDir Path temp) throws IOException {
+        Path source = ROOT.resolve("results/eann-fashion-mnist/baselines/single-adaloss/config.json");
+        ObjectNode old = (ObjectNode) Jsons.MAPPER.readTree(source.toFile());
+        ((ObjectNode) old.get("training").get("adaLoss")).put("updateEvery", 8).put("gamma", 0.05);
+        Files.writeString(temp.resolve("config.json"), Jsons.MAPPER.writeValueAsString(old));
+        TrainConfig training = new RunFolder(temp).readConfig().training();
+        assertThat(training.weighting()).isEqualTo("adaloss:gamma=0.05,updateEvery=8");
+        assertThat(Jsons.MAPPER.readTree(Jsons.MAPPER.writeValueAsString(training)).has("adaLoss")).isFalse();
+
+        ((ObjectNode) old.get("training").get("adaLoss")).put("mu", 1.5);
+        Files.writeString(temp.resolve("config.json"), Jsons.MAPPER.writeValueAsString(old));
+        assertThatThrownBy(() -> new RunFolder(temp).readConfig()).isInstanceOf(IOException.class)
+                .hasMessageContaining("config.json: invalid run config: training: adaLoss: mu must be in [0, 1)");
+
+        // an old EANN's single ANN used the recipe's AdaLoss options as well
+        ObjectNode eann = (ObjectNode) Jsons.MAPPER.readTree(ROOT.resolve("results/eann-fashion-mnist")
+                .resolve(EannPlan.CONFIG).toFile());
+        ((ObjectNode) eann.get("training").get("adaLoss")).put("updateEvery", 8);
+        Files.writeString(temp.resolve(EannPlan.CONFIG), Jsons.MAPPER.writeValueAsString(eann));
+        EannConfig loaded = EannConfig.load(temp.resolve(EannPlan.CONFIG));
+        assertThat(loaded.singleWeighting()).isEqualTo("adaloss:updateEvery=8");
+        assertThat(loaded.training().weighting()).isEqualTo("eann-sieve");
+    }
+}
