@@ -33,8 +33,10 @@ class ImportDirectionTest {
             Map.entry("model", Set.of("io", "engine", "data")), // its convolutions run through the engine guard
             Map.entry("weighting", Set.of("io")),
             Map.entry("store", Set.of("io", "data", "model")),
-            Map.entry("infer", Set.of("io", "engine", "data", "model", "store")),
-            Map.entry("eval", Set.of("io", "engine", "data", "model", "store", "infer")),
+            Map.entry("onnx", Set.of("io", "data", "model", "store")), // the network's ONNX graphs and files
+            Map.entry("ort", Set.of("io", "data", "model", "store", "onnx")), // ONNX Runtime's calls, nowhere else
+            Map.entry("infer", Set.of("io", "engine", "data", "model", "store", "onnx", "ort")),
+            Map.entry("eval", Set.of("io", "engine", "data", "model", "store", "onnx", "ort", "infer")),
             Map.entry("train", Set.of("io", "engine", "data", "model", "store", "infer", "eval", "weighting")),
             Map.entry("eann", Set.of("io", "engine", "data", "model", "store", "infer", "eval", "weighting", "train",
                     "study")),
