@@ -72,6 +72,20 @@ class ImportDirectionTest {
         assertThat(violations).as("upward imports").isEmpty();
     }
 
+    /** ONNX Runtime's API is called from one package, so that the engine can be swapped or updated in one place. */
+    @Test
+    void onlyOrtCallsOnnxRuntime() throws IOException {
+        List<String> outside = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            files.filter(f -> f.toString().endsWith(".java")).forEach(f -> {
+                if (read(f).contains("import ai.onnxruntime.") && !SOURCES.relativize(f).startsWith("ort")) {
+                    outside.add(SOURCES.relativize(f).toString());
+                }
+            });
+        }
+        assertThat(outside).as("files outside dev.anytimenn.ort that import ai.onnxruntime").isEmpty();
+    }
+
     @Test
     void theScanSeesImports() {
         Matcher m = IMPORT.matcher("package x;\nimport dev.anytimenn.train.RunFolder;\nimport static dev.anytimenn.cli.Main.run;\n");
