@@ -316,14 +316,17 @@ class AnytimeNetwork(nn.Module):
         """(pixels / 255 - mean) / std per channel, as the Java model and the ONNX graphs compute it."""
         return (pixels / 255.0 - self.mean) / self.std
 
-    def forward(self, pixels):
+    def forward(self, pixels, exits=None):
+        """The logits of the first ``exits`` exits (default: all), computing nothing beyond the last of them."""
+        exits = len(self.heads) if exits is None else exits
         state = self.stem(self.normalize(pixels))
-        logits, k = [], 0
+        logits = []
         for u, unit in enumerate(self.units):
+            if len(logits) == exits:
+                break
             state = unit(state)
-            if k < len(self.head_after) and self.head_after[k] == u + 1:
-                logits.append(self.heads[k](state))
-                k += 1
+            if self.head_after[len(logits)] == u + 1:
+                logits.append(self.heads[len(logits)](state))
         return logits
 
 
