@@ -46,7 +46,7 @@ public sealed interface InferenceEngine permits InferenceEngine.Djl, InferenceEn
     static InferenceEngine parse(String name, int threads, String optimization) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "djl" -> DJL;
-            case "onnxruntime", "ort" -> new OnnxRuntime(
+            case "onnxruntime" -> new OnnxRuntime(
                     new OrtSettings(threads, OrtSettings.Optimization.parse(optimization)));
             default -> throw new IllegalArgumentException("unknown engine '" + name + "'; choose djl or onnxruntime");
         };

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.tribuo.util.onnx.ONNXContext;
 import org.tribuo.util.onnx.ONNXOperator;
+import org.tribuo.util.onnx.ONNXOperators;
 
 /**
  * Builds one ONNX graph from named values: inputs, float32 initializers and nodes whose attributes
@@ -43,7 +44,7 @@ final class GraphWriter {
     /** Makes {@code value} a graph output called {@code name}, of shape [batch, dims...]. */
     void output(String value, String name, long... dims) {
         claim(name);
-        graph.addNode(org.tribuo.util.onnx.ONNXOperators.IDENTITY.build(nodeNames, value, name));
+        graph.addNode(ONNXOperators.IDENTITY.build(nodeNames, value, name));
         graph.addOutput(valueInfo(name, dims));
     }
 

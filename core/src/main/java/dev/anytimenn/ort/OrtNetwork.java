@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtSession;
 import dev.anytimenn.onnx.NetworkGraphs;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +98,7 @@ public final class OrtNetwork implements AutoCloseable {
     /** Runs segment {@code exit} (1-based) on its inputs, in order; the caller closes the result. */
     OrtSession.Result runSegment(int exit, List<OnnxTensor> inputs) throws OrtException {
         List<String> names = graphs.segmentInputs(exit);
-        Map<String, OnnxTensor> feed = new java.util.HashMap<>();
+        Map<String, OnnxTensor> feed = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
             feed.put(names.get(i), inputs.get(i));
         }
