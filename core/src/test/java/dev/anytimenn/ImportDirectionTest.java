@@ -33,8 +33,10 @@ class ImportDirectionTest {
             Map.entry("model", Set.of("io", "engine", "data")), // its convolutions run through the engine guard
             Map.entry("weighting", Set.of("io")),
             Map.entry("store", Set.of("io", "data", "model")),
-            Map.entry("infer", Set.of("io", "engine", "data", "model", "store")),
-            Map.entry("eval", Set.of("io", "engine", "data", "model", "store", "infer")),
+            Map.entry("onnx", Set.of("io", "data", "model", "store")), // the network's ONNX graphs and files
+            Map.entry("ort", Set.of("io", "data", "model", "store", "onnx")), // ONNX Runtime's calls, nowhere else
+            Map.entry("infer", Set.of("io", "engine", "data", "model", "store", "onnx", "ort")),
+            Map.entry("eval", Set.of("io", "engine", "data", "model", "store", "onnx", "ort", "infer")),
             Map.entry("train", Set.of("io", "engine", "data", "model", "store", "infer", "eval", "weighting")),
             Map.entry("eann", Set.of("io", "engine", "data", "model", "store", "infer", "eval", "weighting", "train",
                     "study")),
@@ -68,6 +70,20 @@ class ImportDirectionTest {
         }
         assertThat(packages).contains("infer", "store", "model", "data", "weighting", "io");
         assertThat(violations).as("upward imports").isEmpty();
+    }
+
+    /** ONNX Runtime's API is called from one package, so that the engine can be swapped or updated in one place. */
+    @Test
+    void onlyOrtCallsOnnxRuntime() throws IOException {
+        List<String> outside = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            files.filter(f -> f.toString().endsWith(".java")).forEach(f -> {
+                if (read(f).contains("import ai.onnxruntime.") && !SOURCES.relativize(f).startsWith("ort")) {
+                    outside.add(SOURCES.relativize(f).toString());
+                }
+            });
+        }
+        assertThat(outside).as("files outside dev.anytimenn.ort that import ai.onnxruntime").isEmpty();
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.anytimenn.eval.ProtocolReports;
 import dev.anytimenn.eval.report.RunReport;
 import dev.anytimenn.infer.AnytimeModel;
 import dev.anytimenn.infer.ConfidenceScore;
+import dev.anytimenn.infer.InferenceEngine;
 import dev.anytimenn.train.RunConfig;
 import dev.anytimenn.train.RunFolder;
 import dev.anytimenn.train.TrainingRun;
@@ -28,6 +29,9 @@ final class EvalCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    EngineOptions engineOptions;
 
     @Parameters(paramLabel = "RUN_DIR", description = "A run folder, or the checkpoint file inside one.")
     Path run;
@@ -53,14 +57,19 @@ final class EvalCommand implements Callable<Integer> {
         RunFolder folder = RunFolder.of(run);
         RunConfig config = folder.readConfig();
         DataConfig dataConfig = data == null ? config.data() : config.data().withDir(data.toString());
+        InferenceEngine engine = engineOptions.engine(common.threads);
         switch (protocol) {
             case "exits" -> {
+                if (!(engine instanceof InferenceEngine.Djl)) {
+                    throw new IllegalArgumentException("--protocol exits rewrites the training report with DJL; "
+                            + "--engine " + engine.cliName() + " runs --protocol anytime and budgeted");
+                }
                 RunReport report = TrainingRun.evaluate(folder, data == null ? null : dataConfig, common.device());
                 TrainCommand.printSummary(report, folder);
             }
             case "anytime" -> {
                 try (AnytimeModel model = AnytimeModel.open(folder.dir(), common.device())) {
-                    var result = EvaluationProtocols.anytime(model, dataConfig.loadTest());
+                    var result = EvaluationProtocols.anytime(model, dataConfig.loadTest(), engine);
                     System.out.print(ProtocolReports.writeAnytime(result, folder.dir(), folder.name()));
                 }
                 System.out.println("written to " + folder.dir().resolve(ProtocolReports.ANYTIME + ".md"));
@@ -75,7 +84,7 @@ final class EvalCommand implements Callable<Integer> {
                         new RunConfig(config.name(), config.model(), config.training(), dataConfig)).validation();
                 try (AnytimeModel model = AnytimeModel.open(folder.dir(), common.device())) {
                     var result = EvaluationProtocols.budgeted(model, validation, dataConfig.loadTest(), confidence,
-                            targetMacs);
+                            targetMacs, engine);
                     System.out.print(ProtocolReports.writeBudgeted(result, folder.dir(), folder.name()));
                     if (Files.isRegularFile(folder.modelFile())) {
                         model.export(folder.modelFile(), result.thresholds());

@@ -5,6 +5,7 @@ import dev.anytimenn.eval.report.ConsoleTable;
 import dev.anytimenn.infer.AnytimeModel;
 import dev.anytimenn.infer.AnytimePredictor;
 import dev.anytimenn.infer.ConfidenceScore;
+import dev.anytimenn.infer.InferenceEngine;
 import dev.anytimenn.infer.Prediction;
 import dev.anytimenn.infer.StoppingRule;
 import dev.anytimenn.io.Jsons;
@@ -31,6 +32,9 @@ final class PredictCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    EngineOptions engineOptions;
 
     @Parameters(index = "0", paramLabel = "MODEL", description = "A model file (or a folder holding one), a run folder, or the "
             + "checkpoint file inside one.")
@@ -91,8 +95,9 @@ final class PredictCommand implements Callable<Integer> {
         if (idx != null && indices.isEmpty()) {
             throw new IllegalArgumentException("--idx needs --index N (0-based image number)");
         }
+        InferenceEngine engine = engineOptions.engine(common.threads);
         try (AnytimeModel model = AnytimeModel.open(run, common.device())) {
-            AnytimePredictor predictor = model.predictor();
+            AnytimePredictor predictor = model.predictor(engine);
             InputShape shape = model.inputShape();
             List<String> names = new ArrayList<>();
             List<byte[]> images = new ArrayList<>();

@@ -4,6 +4,7 @@ import dev.anytimenn.data.ImageSet;
 import dev.anytimenn.infer.AnytimeModel;
 import dev.anytimenn.infer.ConfidenceScore;
 import dev.anytimenn.infer.ExitThresholds;
+import dev.anytimenn.infer.InferenceEngine;
 import dev.anytimenn.model.AnytimeNetwork;
 import dev.anytimenn.model.ExitCost;
 import java.util.Comparator;
@@ -32,9 +33,14 @@ public final class EvaluationProtocols {
     public record BudgetedProtocol(ConfidenceScore score, long[] cumulativeMacs, double[] exitAccuracy,
             List<BudgetedBatch.Outcome> sweep, BudgetedBatch.Outcome chosen, String choice, ExitThresholds thresholds) {}
 
-    /** The deepest exit within each budget, on {@code test}. */
+    /** The deepest exit within each budget, on {@code test}, run by DJL. */
     public static AnytimeProtocol anytime(AnytimeModel model, ImageSet test) {
-        ExitOutputs outputs = ExitOutputs.compute(model.network(), model.manager(), test, model.normalization(), BATCH);
+        return anytime(model, test, InferenceEngine.DJL);
+    }
+
+    /** The deepest exit within each budget, on {@code test}, run by {@code engine}. */
+    public static AnytimeProtocol anytime(AnytimeModel model, ImageSet test, InferenceEngine engine) {
+        ExitOutputs outputs = ExitOutputs.compute(model, test, engine, BATCH);
         long[] costs = cumulativeMacs(model.network());
         double[] accuracy = outputs.accuracies();
         return new AnytimeProtocol(costs, accuracy, AnytimeCurve.of(costs, accuracy, AnytimeCurve.defaultBudgets(costs)));
@@ -48,13 +54,18 @@ public final class EvaluationProtocols {
      */
     public static BudgetedProtocol budgeted(AnytimeModel model, ImageSet validation, ImageSet test,
             ConfidenceScore score, Double targetMacs) {
+        return budgeted(model, validation, test, score, targetMacs, InferenceEngine.DJL);
+    }
+
+    /** {@link #budgeted(AnytimeModel, ImageSet, ImageSet, ConfidenceScore, Double)}, run by {@code engine}. */
+    public static BudgetedProtocol budgeted(AnytimeModel model, ImageSet validation, ImageSet test,
+            ConfidenceScore score, Double targetMacs, InferenceEngine engine) {
         if (validation.size() == 0) {
             throw new IllegalArgumentException("there is no validation split to calibrate thresholds on");
         }
         AnytimeNetwork net = model.network();
-        ExitOutputs validationOutputs = ExitOutputs.compute(net, model.manager(), validation,
-                model.normalization(), BATCH);
-        ExitOutputs testOutputs = ExitOutputs.compute(net, model.manager(), test, model.normalization(), BATCH);
+        ExitOutputs validationOutputs = ExitOutputs.compute(model, validation, engine, BATCH);
+        ExitOutputs testOutputs = ExitOutputs.compute(model, test, engine, BATCH);
         long[] costs = cumulativeMacs(net);
         double[][] valScores = validationOutputs.scores(score);
         List<BudgetedBatch.Outcome> sweep = BudgetedBatch.sweep(valScores, testOutputs.scores(score),

@@ -3,8 +3,15 @@ package dev.anytimenn.eval;
 import ai.djl.ndarray.NDManager;
 import dev.anytimenn.data.ImageSet;
 import dev.anytimenn.data.Normalization;
+import dev.anytimenn.infer.AnytimeModel;
 import dev.anytimenn.infer.ConfidenceScore;
+import dev.anytimenn.infer.InferenceEngine;
+import dev.anytimenn.infer.Softmax;
 import dev.anytimenn.model.AnytimeNetwork;
+import dev.anytimenn.ort.OrtSettings;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Every exit's class probabilities for every image of a set: what the evaluation protocols replay
@@ -14,6 +21,36 @@ import dev.anytimenn.model.AnytimeNetwork;
  */
 public record ExitOutputs(int classes, float[][] probabilities, int[] labels) {
 
+    /** Every exit's probabilities over {@code set}, computed by {@code engine}'s whole-network run. */
+    public static ExitOutputs compute(AnytimeModel model, ImageSet set, InferenceEngine engine, int batchSize) {
+        if (engine instanceof InferenceEngine.OnnxRuntime ort) {
+            return computeWithOnnxRuntime(model, set, ort.settings(), batchSize);
+        }
+        return compute(model.network(), model.manager(), set, model.normalization(), batchSize);
+    }
+
+    private static ExitOutputs computeWithOnnxRuntime(AnytimeModel model, ImageSet set, OrtSettings settings,
+            int batchSize) {
+        int k = model.exitCosts().size();
+        int classes = model.classNames().size();
+        float[][] probabilities = new float[k][set.size() * classes];
+        int size = set.imageSize();
+        for (int from = 0; from < set.size(); from += batchSize) {
+            int to = Math.min(set.size(), from + batchSize);
+            List<byte[]> images = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                images.add(Arrays.copyOfRange(set.pixels(), i * size, (i + 1) * size));
+            }
+            float[][] logits = model.exitLogits(images, settings);
+            for (int e = 0; e < k; e++) {
+                float[] p = Softmax.rows(logits[e], classes);
+                System.arraycopy(p, 0, probabilities[e], from * classes, p.length);
+            }
+        }
+        return new ExitOutputs(classes, probabilities, set.labels().clone());
+    }
+
+    /** Every exit's probabilities over {@code set}, computed by DJL. */
     public static ExitOutputs compute(AnytimeNetwork net, NDManager manager, ImageSet set, Normalization norm,
             int batchSize) {
         int k = net.headCount();

@@ -6,19 +6,24 @@ import dev.anytimenn.data.Normalization;
 import dev.anytimenn.model.AnytimeNetwork;
 import dev.anytimenn.model.ExitCost;
 import dev.anytimenn.model.InputShape;
+import dev.anytimenn.onnx.NetworkGraphs;
+import dev.anytimenn.ort.OrtNetwork;
+import dev.anytimenn.ort.OrtSettings;
 import dev.anytimenn.store.ModelFile;
 import dev.anytimenn.store.ModelStore;
 import dev.anytimenn.store.RunFiles;
 import dev.anytimenn.store.StoredThresholds;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * A trained anytime network opened for inference: from a model file, a folder holding one, a run
- * folder or a checkpoint (see {@link ModelStore}). It holds the parameters; its predictors share them.
- * Closing it frees them.
+ * folder or a checkpoint (see {@link ModelStore}). It holds the parameters; its predictors share them,
+ * and run them by DJL or by ONNX Runtime ({@link #predictor(InferenceEngine)}). Closing it frees them.
  */
 public final class AnytimeModel implements AutoCloseable {
 
@@ -26,6 +31,8 @@ public final class AnytimeModel implements AutoCloseable {
     private final ModelFile description;
     private final AnytimeNetwork network;
     private final NDManager manager;
+    /** ONNX Runtime's sessions of this network, by settings, made when first asked for. */
+    private final Map<OrtSettings, OrtNetwork> ortNetworks = new HashMap<>();
 
     private AnytimeModel(Path source, ModelFile description, AnytimeNetwork network, NDManager manager) {
         this.source = source;
@@ -46,9 +53,53 @@ public final class AnytimeModel implements AutoCloseable {
         }
     }
 
-    /** A new predictor on this model's parameters (one per thread). */
+    /** A new predictor on this model's parameters, run by DJL (one per thread). */
     public AnytimePredictor predictor() {
-        return new AnytimePredictor(network, description.normalization(), manager);
+        return predictor(InferenceEngine.DJL);
+    }
+
+    /**
+     * A new predictor run by {@code engine} (one per thread). ONNX Runtime's sessions are made at the
+     * first such call for its settings and shared by the later predictors; a network with a part that has
+     * no ONNX form is refused then, with a message naming it.
+     */
+    public AnytimePredictor predictor(InferenceEngine engine) {
+        return predictor(engine, false);
+    }
+
+    AnytimePredictor predictor(InferenceEngine engine, boolean ownsModel) {
+        AnytimeModel owner = ownsModel ? this : null;
+        if (engine instanceof InferenceEngine.OnnxRuntime ort) {
+            InferenceSteps steps = new OrtSteps(ortNetwork(ort.settings()), inputShape(), classNames().size(),
+                    exitCosts());
+            return new AnytimePredictor(network, normalization(), steps, owner);
+        }
+        return new AnytimePredictor(network, normalization(), new DjlSteps(network, normalization(), manager), owner);
+    }
+
+    /**
+     * Every exit's logits for a batch of images at once (the whole network, no stopping), run by ONNX
+     * Runtime's whole graph: what the evaluation protocols replay. DJL's counterpart is
+     * {@code ExitEvaluator.forEachBatch}.
+     *
+     * @return [exit][sample * classes + class] for {@code images} ([sample][pixel], C x H x W each)
+     */
+    public float[][] exitLogits(List<byte[]> images, OrtSettings settings) {
+        return ortNetwork(settings).allExits(OrtSteps.rawPixels(images, inputShape()),
+                inputShape().batchShape(images.size()).getShape());
+    }
+
+    private synchronized OrtNetwork ortNetwork(OrtSettings settings) {
+        if (!Device.Type.CPU.equals(manager.getDevice().getDeviceType())) {
+            throw new IllegalArgumentException("the onnxruntime engine runs on the CPU; this model is on "
+                    + manager.getDevice() + " (use --device cpu)");
+        }
+        OrtNetwork ort = ortNetworks.get(settings);
+        if (ort == null) {
+            ort = OrtNetwork.open(NetworkGraphs.of(network, description), settings);
+            ortNetworks.put(settings, ort);
+        }
+        return ort;
     }
 
     /** What the model file says: architecture, options, classes, normalisation, exits, thresholds. */
@@ -106,7 +157,12 @@ public final class AnytimeModel implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        manager.close();
+    public synchronized void close() {
+        try {
+            ortNetworks.values().forEach(OrtNetwork::close);
+            ortNetworks.clear();
+        } finally {
+            manager.close();
+        }
     }
 }

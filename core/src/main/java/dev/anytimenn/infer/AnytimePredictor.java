@@ -1,14 +1,9 @@
 package dev.anytimenn.infer;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.ParameterStore;
 import dev.anytimenn.data.Normalization;
 import dev.anytimenn.model.AnytimeNetwork;
-import dev.anytimenn.model.EngineSetup;
 import dev.anytimenn.model.ExitCost;
 import dev.anytimenn.model.InputShape;
 import java.io.IOException;
@@ -19,24 +14,23 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * Runs a trained anytime network one unit at a time, in inference mode, and stops by a
+ * Runs a trained anytime network step by step, in inference mode, and stops by a
  * {@link StoppingRule}. In a batch, samples that have their answer leave it and the rest go on, so
- * no compute is spent on them.
+ * no compute is spent on them. The steps are the engine's ({@link InferenceEngine}): DJL runs one unit
+ * at a time, ONNX Runtime one segment (up to the next exit); the rules, the latency estimates and the
+ * answers are the same code for both.
  *
  * <p>Not thread-safe: use one predictor per thread (they may share nothing but the files).
  */
 public final class AnytimePredictor implements AutoCloseable {
 
-
     private final AnytimeNetwork net;
     private final Normalization normalization;
-    private final NDManager manager;
+    private final InferenceSteps steps;
     /** What closing this predictor closes: the model it opened itself, else nothing. */
     private final AnytimeModel owned;
-    private final ParameterStore parameterStore;
     private final List<ExitCost> exits;
     private final long[] stepMacs;
-    private final float[][] pixelLookup;
     private final StepLatencies latencies;
     /** Nanosecond clock; tests put in one they drive, so the deadline rule's decisions are certain. */
     private LongSupplier clock = System::nanoTime;
@@ -44,31 +38,38 @@ public final class AnytimePredictor implements AutoCloseable {
     /** Runs of the whole network that warm the latency estimate up before a deadline is judged by it. */
     static final int WARM_UP_RUNS = 20;
 
+    /** A predictor that runs {@code net} with DJL on {@code manager}'s device. */
     public AnytimePredictor(AnytimeNetwork net, Normalization normalization, NDManager manager) {
-        this(net, normalization, manager, null);
+        this(net, normalization, new DjlSteps(net, normalization, manager), null);
     }
 
-    private AnytimePredictor(AnytimeNetwork net, Normalization normalization, NDManager manager, AnytimeModel owned) {
-        EngineSetup.prepare(net, manager);
+    AnytimePredictor(AnytimeNetwork net, Normalization normalization, InferenceSteps steps, AnytimeModel owned) {
         this.net = net;
         this.normalization = normalization;
-        this.manager = manager;
+        this.steps = steps;
         this.owned = owned;
-        this.parameterStore = new ParameterStore(manager, false);
         this.exits = net.exitCosts();
-        this.stepMacs = net.stepMacs();
-        normalization.requireChannels(net.config().input().channels());
-        this.pixelLookup = normalization.lookupTables();
-        this.latencies = new StepLatencies(net.unitCount());
+        this.stepMacs = steps.macs();
+        this.latencies = new StepLatencies(steps.count());
     }
 
     /**
-     * Opens a model ({@link AnytimeModel#open}) for this predictor alone; closing the predictor closes
-     * the model.
+     * Opens a model ({@link AnytimeModel#open}) for this predictor alone, run by DJL; closing the predictor
+     * closes the model.
      */
     public static AnytimePredictor open(Path path, Device device) throws IOException {
+        return open(path, device, InferenceEngine.DJL);
+    }
+
+    /** Opens a model for this predictor alone, run by {@code engine}; closing the predictor closes the model. */
+    public static AnytimePredictor open(Path path, Device device, InferenceEngine engine) throws IOException {
         AnytimeModel model = AnytimeModel.open(path, device);
-        return new AnytimePredictor(model.network(), model.normalization(), model.manager(), model);
+        try {
+            return model.predictor(engine, true);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 
     public AnytimeNetwork network() {
@@ -96,9 +97,9 @@ public final class AnytimePredictor implements AutoCloseable {
         }
     }
 
-    /** The median recent latency of each step at batch 1, in milliseconds. */
+    /** The median recent latency of each step (a unit for DJL, a segment for ONNX Runtime) at batch 1, in ms. */
     public double[] stepLatencyMs() {
-        double[] ms = new double[net.unitCount()];
+        double[] ms = new double[steps.count()];
         for (int i = 0; i < ms.length; i++) {
             ms[i] = latencies.median(i) / 1e6;
         }
@@ -134,11 +135,11 @@ public final class AnytimePredictor implements AutoCloseable {
     }
 
     private boolean firstExitEstimateInflated() {
-        for (int u = 0; u < net.unitCount(); u++) {
-            if (latencies.inflated(u)) {
+        for (int step = 0; step < steps.count(); step++) {
+            if (latencies.inflated(step)) {
                 return true;
             }
-            if (net.headAfter(u) >= 0) {
+            if (steps.exitAfter(step) >= 0) {
                 return false;
             }
         }
@@ -168,42 +169,36 @@ public final class AnytimePredictor implements AutoCloseable {
      * <p>Reads the clock once before and once after each step, and once at the end.
      */
     public Run run(List<byte[]> images, StoppingPolicy policy, int exitOffset, long start) {
-        // autograd is per thread; a thread that did not load the engine would record graphs
-        if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
-            JniUtils.setGradMode(false);
-        }
         int n = images.size();
         Prediction[] answers = new Prediction[n];
         boolean cut = false;
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray x = scope.create(toInput(images), inputShape().batchShape(n));
-            AnytimeNetwork.Stepper stepper = net.stepper(parameterStore, x);
+        try (InferenceSteps.Run stepper = steps.start(images)) {
             int[] active = new int[n];
             Arrays.setAll(active, i -> i);
             float[][] latest = new float[n][];
             int latestExit = 0;
             long spent = 0;
-            for (int unit = 0; unit < net.unitCount() && active.length > 0; unit++) {
+            for (int step = 0; step < steps.count() && active.length > 0; step++) {
                 long before = clock.getAsLong();
-                if (!policy.mayRun(macsToNextExit(unit), estimateToNextExit(unit), before)) {
+                if (!policy.mayRun(macsToNextExit(step), estimateToNextExit(step), before)) {
                     cut = true;
                     break;
                 }
-                Optional<NDArray> logits = stepper.next();
-                spent += stepMacs[unit];
-                policy.spent(stepMacs[unit]);
-                int exit = net.headAfter(unit);
-                if (logits.isPresent()) {
-                    float[] probabilities = logits.get().softmax(1).toFloatArray();
-                    int classes = probabilities.length / active.length;
+                Optional<float[]> probabilities = stepper.next();
+                spent += stepMacs[step];
+                policy.spent(stepMacs[step]);
+                int exit = steps.exitAfter(step);
+                if (probabilities.isPresent()) {
+                    float[] p = probabilities.get();
+                    int classes = p.length / active.length;
                     for (int r = 0; r < active.length; r++) {
-                        latest[active[r]] = Arrays.copyOfRange(probabilities, r * classes, (r + 1) * classes);
+                        latest[active[r]] = Arrays.copyOfRange(p, r * classes, (r + 1) * classes);
                     }
                     latestExit = exit + 1;
                 }
                 long after = clock.getAsLong();
-                recordLatency(unit, after - before, n);
-                if (logits.isPresent() && exit < net.headCount() - 1) {
+                recordLatency(step, after - before, n);
+                if (probabilities.isPresent() && exit < net.headCount() - 1) {
                     long[] going = answerDone(policy, exitOffset, exit, active, latest, answers, spent,
                             (after - start) / 1e6);
                     if (going.length < active.length) {
@@ -243,24 +238,24 @@ public final class AnytimePredictor implements AutoCloseable {
         return Arrays.copyOf(going, left);
     }
 
-    /** MACs per sample from before {@code unit} up to and including the next exit. */
-    private long macsToNextExit(int unit) {
+    /** MACs per sample from before {@code step} up to and including the next exit. */
+    private long macsToNextExit(int step) {
         long total = 0;
-        for (int u = unit; u < net.unitCount(); u++) {
-            total += stepMacs[u];
-            if (net.headAfter(u) >= 0) {
+        for (int s = step; s < steps.count(); s++) {
+            total += stepMacs[s];
+            if (steps.exitAfter(s) >= 0) {
                 break;
             }
         }
         return total;
     }
 
-    /** Expected nanoseconds from before {@code unit} until the next exit's answer is in hand. */
-    private double estimateToNextExit(int unit) {
+    /** Expected nanoseconds from before {@code step} until the next exit's answer is in hand. */
+    private double estimateToNextExit(int step) {
         double total = 0;
-        for (int u = unit; u < net.unitCount(); u++) {
-            total += latencies.estimate(u);
-            if (net.headAfter(u) >= 0) {
+        for (int s = step; s < steps.count(); s++) {
+            total += latencies.estimate(s);
+            if (steps.exitAfter(s) >= 0) {
                 break;
             }
         }
@@ -268,33 +263,15 @@ public final class AnytimePredictor implements AutoCloseable {
     }
 
     /** Keeps batch-1 step latencies, the ones deadlines are judged by. */
-    private void recordLatency(int unit, long nanos, int batch) {
+    private void recordLatency(int step, long nanos, int batch) {
         if (batch == 1) {
-            latencies.record(unit, nanos);
+            latencies.record(step, nanos);
         }
     }
 
     private int inputSize() {
         InputShape s = inputShape();
         return s.channels() * s.height() * s.width();
-    }
-
-    private float[] toInput(List<byte[]> images) {
-        int size = inputSize();
-        int plane = inputShape().height() * inputShape().width();
-        float[] input = new float[images.size() * size];
-        for (int i = 0; i < images.size(); i++) {
-            byte[] pixels = images.get(i);
-            if (pixels.length != size) {
-                throw new IllegalArgumentException("image " + i + " has " + pixels.length + " pixels, the model takes "
-                        + inputShape() + " = " + size);
-            }
-            // C x H x W: each channel plane has its own table
-            for (int p = 0; p < size; p++) {
-                input[i * size + p] = pixelLookup[p / plane][pixels[p] & 0xff];
-            }
-        }
-        return input;
     }
 
     private static int argMax(float[] values) {

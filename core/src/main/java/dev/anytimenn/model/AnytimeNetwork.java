@@ -189,6 +189,21 @@ public final class AnytimeNetwork extends AbstractBlock {
         return macs;
     }
 
+    /** The stem: what runs on the input before the first unit. */
+    public Block stem() {
+        return stem;
+    }
+
+    /** The chain of units f_1..f_L, in order. */
+    public List<Block> units() {
+        return List.copyOf(units);
+    }
+
+    /** The heads, first to last; head k follows unit {@code headAfterUnit()[k]}. */
+    public List<Block> heads() {
+        return List.copyOf(heads);
+    }
+
     /** The 0-based head after 0-based unit {@code unit}, or -1. */
     public int headAfter(int unit) {
         return headAt[unit];

@@ -19,7 +19,7 @@ import ai.djl.util.PairList;
  * units of the chain are exactly the dense layers and a head may follow any of them (as ResANN's
  * first unit of a stage carries the stride).
  */
-final class DenseLayer extends AbstractBlock implements MacCounted {
+public final class DenseLayer extends AbstractBlock implements MacCounted {
 
     private final int inChannels;
     private final int growth;

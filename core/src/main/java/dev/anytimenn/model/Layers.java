@@ -14,7 +14,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 
 /** The layer settings every architecture here shares, and the BN-ReLU they all use. */
-final class Layers {
+public final class Layers {
 
     /** Batch-norm momentum in DJL's convention (running = 0.9 running + 0.1 batch), as the paper's code. */
     static final float BN_MOMENTUM = 0.9f;
@@ -35,7 +35,8 @@ final class Layers {
         return conv;
     }
 
-    static final float BN_EPSILON = 1e-5f;
+    /** Every batch norm's epsilon (exporters that rebuild the network read it here). */
+    public static final float BN_EPSILON = 1e-5f;
 
     static BatchNorm batchNorm() {
         return BatchNorm.builder().optMomentum(BN_MOMENTUM).optEpsilon(BN_EPSILON).build();

@@ -17,7 +17,7 @@ import ai.djl.util.PairList;
  * <p>Pooling rounds odd sizes down (ceil mode off, as DenseNet does): 15 -> 7. The 1x1 conv runs
  * before the pooling, so its MACs are counted at the larger resolution.
  */
-final class Transition extends AbstractBlock implements MacCounted {
+public final class Transition extends AbstractBlock implements MacCounted {
 
     private static final Shape POOL = new Shape(2, 2);
     private static final Shape NO_PADDING = new Shape(0, 0);

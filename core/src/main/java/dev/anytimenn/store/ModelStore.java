@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,20 +91,42 @@ public final class ModelStore {
         return dir;
     }
 
-    /** Writes {@code network}'s parameters and {@code description} to {@code target}, atomically. */
+    /** How a model file names its tensors; either is read back. */
+    public enum Naming {
+        /** DJL's parameter names ({@code 02unit1_01bn1_gamma}): what training writes. */
+        DJL,
+        /** PyTorch-style names ({@code unit1.bn1.weight}, {@link ParameterNames}): what a PyTorch module loads. */
+        PYTORCH
+    }
+
+    /** Writes {@code network}'s parameters under DJL's names and {@code description} to {@code target}, atomically. */
     public static void write(Path target, ModelFile description, AnytimeNetwork network) throws IOException {
+        write(target, description, network, Naming.DJL);
+    }
+
+    /** Writes {@code network}'s parameters, named as {@code naming} says, and {@code description} to {@code target}. */
+    public static void write(Path target, ModelFile description, AnytimeNetwork network, Naming naming)
+            throws IOException {
         Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
+        Map<Parameter, String> torchNames = torchNames(network);
         for (Pair<String, Parameter> p : network.getParameters()) {
             NDArray array = p.getValue().getArray();
             if (array.getDataType() != DataType.FLOAT32) {
                 throw new IllegalStateException("parameter " + p.getKey() + " is " + array.getDataType()
                         + "; model files hold float32 only");
             }
-            tensors.put(p.getKey(), new Safetensors.Tensor(array.getShape().getShape(), array.toFloatArray()));
+            String name = naming == Naming.DJL ? p.getKey() : torchNames.get(p.getValue());
+            tensors.put(name, new Safetensors.Tensor(array.getShape().getShape(), array.toFloatArray()));
         }
         String json = Jsons.newMapper().disable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(description);
         AtomicFiles.write(target, out -> Safetensors.write(out, Map.of(ModelFile.METADATA_KEY, json), tensors));
+    }
+
+    private static Map<Parameter, String> torchNames(AnytimeNetwork network) {
+        Map<Parameter, String> names = new IdentityHashMap<>();
+        ParameterNames.of(network).parameters().forEach((name, parameter) -> names.put(parameter, name));
+        return names;
     }
 
     private static Loaded fromModelFile(Path file, NDManager manager) throws IOException {
@@ -118,8 +141,12 @@ public final class ModelStore {
         AnytimeNetwork net = build(file, config);
         net.initialize(manager, DataType.FLOAT32, config.input().batchShape(1));
         Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>(contents.tensors());
+        Map<Parameter, String> torchNames = torchNames(net);
         for (Pair<String, Parameter> p : net.getParameters()) {
             Safetensors.Tensor t = tensors.remove(p.getKey());
+            if (t == null) {
+                t = tensors.remove(torchNames.get(p.getValue())); // a file written with PyTorch-style names
+            }
             if (t == null) {
                 throw new IOException(file + ": parameters: '" + p.getKey() + "' is missing; the file does not fit "
                         + describe(config));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import dev.anytimenn.data.DataConfig;
+import dev.anytimenn.data.FashionMnist;
 import dev.anytimenn.data.SyntheticIdx;
 import dev.anytimenn.engine.EngineLogging;
 import dev.anytimenn.model.InputShape;
@@ -35,10 +36,11 @@ class EngineWarningsTest {
     @TempDir
     static Path temp;
     static Path run;
+    static Path data;
 
     @BeforeAll
     static void trainTinyRun() throws Exception {
-        Path data = SyntheticIdx.writeLearnable(temp.resolve("data"), 300, 100, 2);
+        data = SyntheticIdx.writeLearnable(temp.resolve("data"), 300, 100, 2);
         TrainConfig training = new TrainConfig(1, 32, 0.05, 0.9, false, 1e-4, "cosine", 0, 1, 100, 0, 0, false,
                 "const");
         ModelConfig model = new ModelConfig("resann", 1, 4, 1, 10, new InputShape(1, 28, 28));
@@ -70,5 +72,13 @@ class EngineWarningsTest {
                 .as(quiet).isEmpty();
         // the same command with --verbose shows the warning, so the quiet run above had one to hide
         assertThat(stderrOf("train", "--resume", run.toString(), "--verbose")).contains(WARNING);
+    }
+
+    /** ONNX Runtime's own logger writes to standard error too; below errors it is kept quiet. */
+    @Test
+    void predictingWithOnnxRuntimeIsQuiet() throws Exception {
+        String err = stderrOf("predict", run.toString(), "--idx", data.resolve(FashionMnist.TEST_IMAGES + ".gz")
+                .toString(), "--index", "0", "1", "--engine", "onnxruntime", "--deadline-ms", "5");
+        assertThat(err.lines().filter(line -> !line.contains("dev.anytimenn.engine.EngineGuard"))).as(err).isEmpty();
     }
 }

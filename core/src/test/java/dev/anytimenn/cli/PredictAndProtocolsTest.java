@@ -189,6 +189,88 @@ class PredictAndProtocolsTest {
         assertThat(Files.size(fromCheckpoint.resolve(RunFiles.MODEL))).isEqualTo(Files.size(out.resolve(RunFiles.MODEL)));
     }
 
+    @Test
+    void onnxAndPyTorchExportsAnswerAsTheRunDoes() throws Exception {
+        Path out = temp.resolve("exported-onnx");
+        CliRun export = run("export", run.toString(), "--format", "onnx,safetensors", "--out", out.toString());
+        assertThat(export.code()).as(export.err()).isZero();
+        for (String file : new String[] {"anytime.onnx", "segment-1.onnx", "segment-2.onnx", "segment-3.onnx",
+                "model.json", "anytime.safetensors"}) {
+            assertThat(out.resolve(file)).isNotEmptyFile();
+            assertThat(export.out()).contains("wrote " + out.resolve(file));
+        }
+        assertThat(out.resolve(RunFiles.MODEL)).doesNotExist();
+        Path idx = data.resolve(FashionMnist.TEST_IMAGES + ".gz");
+        // exit 1 (about 0.25 MMACs) and exit 3
+        String[] budgets = {"300000", "100000000"};
+        int[] exits = {1, 3};
+        for (int b = 0; b < 2; b++) {
+            String[] args = {"--idx", idx.toString(), "--index", "0", "3", "9", "--json", "--budget-macs", budgets[b]};
+            List<JsonNode> djl = predictions(run, args);
+            List<JsonNode> ort = predictions(run, append(args, "--engine", "onnxruntime"));
+            // the file with PyTorch-style names holds the same parameters
+            List<JsonNode> pytorchNamed = predictions(out.resolve("anytime.safetensors"), args);
+            for (int i = 0; i < 3; i++) {
+                assertThat(ort.get(i).get("exit").asInt()).isEqualTo(exits[b]);
+                for (String field : new String[] {"label", "exit", "macs"}) {
+                    assertThat(ort.get(i).get(field)).isEqualTo(djl.get(i).get(field));
+                }
+                assertThat(pytorchNamed.get(i).get("probabilities")).isEqualTo(djl.get(i).get("probabilities"));
+                double[] fromOrt = Jsons.MAPPER.treeToValue(ort.get(i).get("probabilities"), double[].class);
+                double[] fromDjl = Jsons.MAPPER.treeToValue(djl.get(i).get("probabilities"), double[].class);
+                assertThat(fromOrt).containsExactly(fromDjl, org.assertj.core.api.Assertions.within(1e-4));
+            }
+        }
+    }
+
+    @Test
+    void theProtocolsRunOnOnnxRuntimeToo() throws Exception {
+        Path byDjl = temp.resolve("protocols-djl");
+        Path byOrt = temp.resolve("protocols-ort");
+        copyRun(byDjl);
+        copyRun(byOrt);
+        assertThat(run("eval", byDjl.toString(), "--protocol", "anytime").code()).isZero();
+        CliRun ort = run("eval", byOrt.toString(), "--protocol", "anytime", "--engine", "onnxruntime");
+        assertThat(ort.code()).as(ort.err()).isZero();
+        JsonNode fromDjl = Jsons.MAPPER.readTree(byDjl.resolve("anytime-protocol.json").toFile());
+        JsonNode fromOrt = Jsons.MAPPER.readTree(byOrt.resolve("anytime-protocol.json").toFile());
+        assertThat(fromOrt.get("exitAccuracy")).isEqualTo(fromDjl.get("exitAccuracy"));
+        assertThat(fromOrt.get("cumulativeMacs")).isEqualTo(fromDjl.get("cumulativeMacs"));
+
+        CliRun budgeted = run("eval", byOrt.toString(), "--protocol", "budgeted", "--engine", "onnxruntime");
+        assertThat(budgeted.code()).as(budgeted.err()).isZero();
+        assertThat(byOrt.resolve(RunFiles.THRESHOLDS)).isNotEmptyFile();
+
+        CliRun exits = run("eval", byOrt.toString(), "--protocol", "exits", "--engine", "onnxruntime");
+        assertThat(exits.code()).isEqualTo(1);
+        assertThat(exits.err()).isEqualTo("error: --protocol exits rewrites the training report with DJL; --engine "
+                + "onnxruntime runs --protocol anytime and budgeted" + System.lineSeparator());
+    }
+
+    @Test
+    void unknownEnginesAndFormatsAreNamed() {
+        Path idx = data.resolve(FashionMnist.TEST_IMAGES + ".gz");
+        CliRun engine = run("predict", run.toString(), "--idx", idx.toString(), "--index", "0", "--engine", "tvm");
+        assertThat(engine.code()).isEqualTo(1);
+        assertThat(engine.err()).isEqualTo("error: unknown engine 'tvm'; choose djl or onnxruntime"
+                + System.lineSeparator());
+        CliRun level = run("predict", run.toString(), "--idx", idx.toString(), "--index", "0", "--engine",
+                "onnxruntime", "--ort-optimization", "max");
+        assertThat(level.err()).isEqualTo("error: unknown graph optimisation level 'max'; choose one of: none, basic, "
+                + "extended, all" + System.lineSeparator());
+        CliRun format = run("export", run.toString(), "--format", "onnx,tflite", "--out", temp.resolve("x").toString());
+        assertThat(format.code()).isEqualTo(1);
+        assertThat(format.err()).isEqualTo("error: --format: unknown format 'tflite'; choose from model, onnx, "
+                + "safetensors" + System.lineSeparator());
+        assertThat(temp.resolve("x")).doesNotExist();
+    }
+
+    private static String[] append(String[] args, String... more) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
     private static List<JsonNode> predictions(Path model, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("predict", model.toString()));
         all.addAll(List.of(args));
