@@ -14,6 +14,7 @@ import dev.anytimenn.eval.report.RunReport;
 import dev.anytimenn.io.Jsons;
 import dev.anytimenn.train.RunQueue;
 import dev.anytimenn.train.TrainConfig;
+import dev.anytimenn.weighting.LossWeightings;
 import dev.anytimenn.train.TrainingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,14 +108,14 @@ class StudyEndToEndTest {
         CliRun cli = CliRun.of("study", "--quick", "--data", data.toString(), "--out", out.toString());
 
         assertThat(cli.code()).as(cli.err()).isZero();
-        assertThat(cli.out()).contains("[20/20] adaloss seed 2 done in", "all done");
+        assertThat(cli.out()).contains("[20/20] adaloss:updateEvery=8 seed 2 done in", "all done");
         StudyConfig quick = StudyConfig.quick(data);
         JsonNode relative = Jsons.MAPPER.readTree(out.resolve(StudyReport.JSON).toFile())
                 .get("relativeErrorIncreaseVsOpt");
-        assertThat(relative.fieldNames()).toIterable().containsExactlyElementsOf(StudyConfig.WEIGHTINGS);
+        assertThat(relative.fieldNames()).toIterable().containsExactlyElementsOf(quick.weightings());
         String md = Files.readString(out.resolve(StudyReport.MARKDOWN));
         assertThat(md).contains("| Weighting | 1/4 | 1/2 | 3/4 | 1 | mean |");
-        for (String w : StudyConfig.WEIGHTINGS) {
+        for (String w : quick.weightings()) {
             assertThat(relative.get(w).fieldNames()).toIterable()
                     .containsExactly("0.25", "0.5", "0.75", "1.0", "mean");
             double sum = 0;
@@ -135,7 +136,8 @@ class StudyEndToEndTest {
         double ann = 0;
         double opt = 0;
         for (long seed : List.of(1L, 2L)) {
-            RunReport a = ReportFiles.readJson(out.resolve("runs/" + weighting + "-seed" + seed + "/report.json"));
+            RunReport a = ReportFiles.readJson(out.resolve("runs/" + LossWeightings.fileName(weighting) + "-seed" + seed
+                    + "/report.json"));
             ann += a.exits().stream().filter(e -> e.afterUnit() == unit).findFirst().orElseThrow().testError() / 2;
             RunReport o = ReportFiles.readJson(out.resolve("runs/opt-" + fraction + "-seed" + seed + "/report.json"));
             ExitResult last = o.exits().get(o.exits().size() - 1);
