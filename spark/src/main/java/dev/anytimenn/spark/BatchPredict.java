@@ -224,7 +224,9 @@ public final class BatchPredict implements Callable<JobSummary> {
                         chosen.q(), chosen.onValidation().accuracy(), chosen.onValidation().averageMacs(), chosen.choice());
                 plan = StoppingPlan.calibrated(chosen.thresholds(), "calibrated on " + where);
             } else if (rule.calibrated) {
-                plan = StoppingPlan.calibrated(opened.calibratedThresholds(), "stored in the model file");
+                plan = StoppingPlan.calibrated(opened.thresholds().orElseThrow(() -> new IllegalArgumentException(model
+                        + ": no calibrated thresholds in the model; give --validation PATH to calibrate them on the "
+                        + "driver, or store them with: anytime eval RUN_DIR --protocol budgeted")), "stored in the model file");
             } else {
                 plan = StoppingPlan.runAll();
             }
