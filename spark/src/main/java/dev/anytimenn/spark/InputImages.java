@@ -77,10 +77,6 @@ record InputImages(Dataset<Row> rows, RowImages images, String format) {
                         + format + "'");
             }
         }
-
-        static Source of(String path) {
-            return new Source(path, "auto", null, "image", "label", "id");
-        }
     }
 
     /** What the images have to fit: the model's input and its classes. */
