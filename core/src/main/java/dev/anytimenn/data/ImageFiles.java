@@ -3,6 +3,7 @@ package dev.anytimenn.data;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +33,28 @@ public final class ImageFiles {
             // Some ImageIO decoders fail on corrupt data with runtime exceptions instead of IIOException.
             throw new DataFormatException(file, "unreadable image (" + e.getMessage() + ")", e);
         }
+        return pixels(image, file, channels, height, width, invert);
+    }
+
+    /**
+     * A PNG or JPEG file's bytes, already in memory (e.g. a row of a table), as {@link #read} reads the file;
+     * {@code source} only names it in errors.
+     */
+    public static byte[] decode(byte[] encoded, Path source, int channels, int height, int width, boolean invert)
+            throws DataFormatException {
+        BufferedImage image;
+        try {
+            image = ImageIO.read(new ByteArrayInputStream(encoded));
+        } catch (IOException | RuntimeException e) {
+            throw new DataFormatException(source, "unreadable image (" + e.getMessage() + ")", e);
+        }
+        return pixels(image, source, channels, height, width, invert);
+    }
+
+    private static byte[] pixels(BufferedImage image, Path source, int channels, int height, int width, boolean invert)
+            throws DataFormatException {
         if (image == null) {
-            throw new DataFormatException(file, "not a PNG or JPEG image");
+            throw new DataFormatException(source, "not a PNG or JPEG image");
         }
         BufferedImage scaled = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = scaled.createGraphics();

@@ -47,10 +47,19 @@ public final class EvaluationProtocols {
     }
 
     /**
+     * Thresholds calibrated on a validation set, chosen from the sweep of q as the budgeted protocol
+     * stores them.
+     *
+     * @param q the exit-distribution parameter they were calibrated for (one of {@link BudgetedBatch#defaultQs()})
+     * @param onValidation what they give on the validation set they were calibrated on
+     * @param choice why these were chosen
+     */
+    public record Calibration(ExitThresholds thresholds, double q, BudgetedBatch.Outcome onValidation, String choice) {}
+
+    /**
      * Calibrates thresholds on {@code validation} for every q of the default grid, evaluates them on
-     * {@code test}, and picks the thresholds to store, judging on the validation set: the most accurate
-     * within {@code targetMacs} average MACs when given, else the cheapest within 0.3 points of the
-     * final exit's accuracy.
+     * {@code test}, and picks the thresholds to store as {@link #calibrate} does, judging on the
+     * validation set only.
      */
     public static BudgetedProtocol budgeted(AnytimeModel model, ImageSet validation, ImageSet test,
             ConfidenceScore score, Double targetMacs) {
@@ -60,20 +69,40 @@ public final class EvaluationProtocols {
     /** {@link #budgeted(AnytimeModel, ImageSet, ImageSet, ConfidenceScore, Double)}, run by {@code engine}. */
     public static BudgetedProtocol budgeted(AnytimeModel model, ImageSet validation, ImageSet test,
             ConfidenceScore score, Double targetMacs, InferenceEngine engine) {
-        if (validation.size() == 0) {
-            throw new IllegalArgumentException("there is no validation split to calibrate thresholds on");
-        }
+        requireValidation(validation);
         AnytimeNetwork net = model.network();
         ExitOutputs validationOutputs = ExitOutputs.compute(model, validation, engine, BATCH);
         ExitOutputs testOutputs = ExitOutputs.compute(model, test, engine, BATCH);
         long[] costs = cumulativeMacs(net);
+        double[] qs = BudgetedBatch.defaultQs();
+        List<BudgetedBatch.Outcome> sweep = BudgetedBatch.sweep(validationOutputs.scores(score),
+                testOutputs.scores(score), testOutputs.predictions(), testOutputs.labels(), costs, qs, score);
+        Calibration calibration = choose(validationOutputs, costs, score, targetMacs);
+        BudgetedBatch.Outcome chosen = sweep.get(indexOf(qs, calibration.q()));
+        return new BudgetedProtocol(score, costs, testOutputs.accuracies(), sweep, chosen, calibration.choice(),
+                calibration.thresholds());
+    }
+
+    /**
+     * The thresholds the budgeted protocol would store, from the validation set alone (no test set):
+     * calibrated for every q of the default grid, the most accurate on {@code validation} within
+     * {@code targetMacs} average MACs when given, else the cheapest within 0.3 points of the final
+     * exit's validation accuracy.
+     */
+    public static Calibration calibrate(AnytimeModel model, ImageSet validation, ConfidenceScore score,
+            Double targetMacs) {
+        requireValidation(validation);
+        ExitOutputs validationOutputs = ExitOutputs.compute(model, validation, InferenceEngine.DJL, BATCH);
+        return choose(validationOutputs, cumulativeMacs(model.network()), score, targetMacs);
+    }
+
+    private static Calibration choose(ExitOutputs validationOutputs, long[] costs, ConfidenceScore score,
+            Double targetMacs) {
         double[][] valScores = validationOutputs.scores(score);
-        List<BudgetedBatch.Outcome> sweep = BudgetedBatch.sweep(valScores, testOutputs.scores(score),
-                testOutputs.predictions(), testOutputs.labels(), costs, BudgetedBatch.defaultQs(), score);
-        double[] accuracy = testOutputs.accuracies();
-        // the operating point is chosen on validation data too, so the test figures stay unbiased
+        double[] qs = BudgetedBatch.defaultQs();
+        // the operating point is chosen on validation data, so test figures stay unbiased
         List<BudgetedBatch.Outcome> onValidation = BudgetedBatch.sweep(valScores, valScores,
-                validationOutputs.predictions(), validationOutputs.labels(), costs, BudgetedBatch.defaultQs(), score);
+                validationOutputs.predictions(), validationOutputs.labels(), costs, qs, score);
         BudgetedBatch.Outcome pick;
         String choice;
         if (targetMacs != null) {
@@ -91,9 +120,22 @@ public final class EvaluationProtocols {
                             .max(Comparator.comparingDouble(BudgetedBatch.Outcome::accuracy)).orElseThrow());
             choice = "cheapest on validation within 0.3 points of the final exit's validation accuracy";
         }
-        BudgetedBatch.Outcome chosen = sweep.get(onValidation.indexOf(pick));
-        ExitThresholds thresholds = BudgetedBatch.calibrate(valScores, chosen.q(), score);
-        return new BudgetedProtocol(score, costs, accuracy, sweep, chosen, choice, thresholds);
+        return new Calibration(BudgetedBatch.calibrate(valScores, pick.q(), score), pick.q(), pick, choice);
+    }
+
+    private static void requireValidation(ImageSet validation) {
+        if (validation.size() == 0) {
+            throw new IllegalArgumentException("there is no validation split to calibrate thresholds on");
+        }
+    }
+
+    private static int indexOf(double[] qs, double q) {
+        for (int i = 0; i < qs.length; i++) {
+            if (Double.compare(qs[i], q) == 0) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("q = " + q + " is not on the grid");
     }
 
     private static BudgetedBatch.Outcome cheapest(List<BudgetedBatch.Outcome> sweep) {
