@@ -39,11 +39,15 @@ public final class AnytimePredictor implements AutoCloseable {
     private final long[] stepMacs;
     private final float[][] pixelLookup;
     private final StepLatencies latencies;
+    /** Latencies of larger batches, for rows run with their own policies ({@link #runRows}). */
+    private final BatchLatencies batchLatencies;
     /** Nanosecond clock; tests put in one they drive, so the deadline rule's decisions are certain. */
     private LongSupplier clock = System::nanoTime;
 
     /** Runs of the whole network that warm the latency estimate up before a deadline is judged by it. */
     static final int WARM_UP_RUNS = 20;
+    /** Batches up to this size have step latencies of their own; larger ones share the largest class. */
+    static final int LARGEST_TIMED_BATCH = 256;
 
     public AnytimePredictor(AnytimeNetwork net, Normalization normalization, NDManager manager) {
         this(net, normalization, manager, null);
@@ -62,6 +66,7 @@ public final class AnytimePredictor implements AutoCloseable {
         normalization.requireChannels(net.config().input().channels());
         this.pixelLookup = normalization.lookupTables();
         this.latencies = new StepLatencies(net.unitCount());
+        this.batchLatencies = new BatchLatencies(net.unitCount(), LARGEST_TIMED_BATCH);
     }
 
     /**
@@ -96,6 +101,44 @@ public final class AnytimePredictor implements AutoCloseable {
         for (int i = 0; i < runs; i++) {
             predict(blank, new StoppingRule.RunAll());
         }
+    }
+
+    /**
+     * Warms the step latencies of batches of 2, 4, ... up to {@code largestBatch} (each size class
+     * of {@link #runRows} its own), after the batch-1 warm-up if that is still cold.
+     */
+    public void warmUpBatches(int largestBatch) {
+        warmUpIfCold();
+        int classes = Math.min(BatchLatencies.sizeClass(largestBatch), batchLatencies.largestClass());
+        for (int c = 1; c <= classes; c++) {
+            int batch = BatchLatencies.largestOf(c);
+            List<byte[]> blanks = java.util.Collections.nCopies(batch, new byte[inputSize()]);
+            for (int i = 0; i < WARM_UP_RUNS && !batchLatencies.warm(batch); i++) {
+                run(blanks, new StoppingRule.RunAll().start(net.headCount(), clock.getAsLong()), 0, clock.getAsLong());
+            }
+        }
+    }
+
+    /**
+     * Runs a batch in which row {@code i} stops by {@code policies.get(i)}: each row leaves at its
+     * own exit, is told to {@code listener} at once, and the rest go on (see {@link RowwiseRun}).
+     * Step times are judged at the running batch's size, from that size's own measurements.
+     *
+     * @return one answer per row, exits numbered from 1 (0: the row's policy stopped it before any)
+     */
+    public List<Prediction> runRows(List<byte[]> images, List<? extends StoppingPolicy> policies,
+            RowListener listener) {
+        List<Prediction> answers = new RowwiseRun(this).run(images, policies, listener);
+        // as in predictBatch: a burst of slow steps must not hold the estimate above every deadline
+        if (answers.stream().noneMatch(Prediction::answered) && firstExitEstimateInflated()) {
+            latencies.reset();
+        }
+        return answers;
+    }
+
+    /** The expected wall time from the start of a batch-1 run to its first exit, in milliseconds. */
+    public double expectedMsToFirstExit() {
+        return estimateToNextExit(0, 1) / 1e6;
     }
 
     /** The median recent latency of each step at batch 1, in milliseconds. */
@@ -246,7 +289,7 @@ public final class AnytimePredictor implements AutoCloseable {
     }
 
     /** MACs per sample from before {@code unit} up to and including the next exit. */
-    private long macsToNextExit(int unit) {
+    long macsToNextExit(int unit) {
         long total = 0;
         for (int u = unit; u < net.unitCount(); u++) {
             total += stepMacs[u];
@@ -259,9 +302,14 @@ public final class AnytimePredictor implements AutoCloseable {
 
     /** Expected nanoseconds from before {@code unit} until the next exit's answer is in hand. */
     private double estimateToNextExit(int unit) {
+        return estimateToNextExit(unit, 1);
+    }
+
+    /** The same for a running batch of {@code batch} images. */
+    double estimateToNextExit(int unit, int batch) {
         double total = 0;
         for (int u = unit; u < net.unitCount(); u++) {
-            total += latencies.estimate(u);
+            total += batch <= 1 ? latencies.estimate(u) : batchLatencies.estimate(u, batch, latencies);
             if (net.headAfter(u) >= 0) {
                 break;
             }
@@ -269,11 +317,31 @@ public final class AnytimePredictor implements AutoCloseable {
         return total;
     }
 
-    /** Keeps batch-1 step latencies, the ones deadlines are judged by. */
-    private void recordLatency(int unit, long nanos, int batch) {
+    /** Keeps step latencies by batch size, the ones deadlines are judged by. */
+    void recordLatency(int unit, long nanos, int batch) {
         if (batch == 1) {
             latencies.record(unit, nanos);
+        } else {
+            batchLatencies.record(unit, batch, nanos);
         }
+    }
+
+    long now() {
+        return clock.getAsLong();
+    }
+
+    NDManager manager() {
+        return manager;
+    }
+
+    long stepMacs(int unit) {
+        return stepMacs[unit];
+    }
+
+    /** A stepper over these images, its tensors on {@code scope}. */
+    AnytimeNetwork.Stepper stepper(NDManager scope, List<byte[]> images) {
+        NDArray x = scope.create(toInput(images), inputShape().batchShape(images.size()));
+        return net.stepper(parameterStore, x);
     }
 
     private int inputSize() {
@@ -299,7 +367,7 @@ public final class AnytimePredictor implements AutoCloseable {
         return input;
     }
 
-    private static int argMax(float[] values) {
+    static int argMax(float[] values) {
         int best = 0;
         for (int i = 1; i < values.length; i++) {
             if (values[i] > values[best]) {
