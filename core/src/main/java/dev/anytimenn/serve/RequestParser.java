@@ -55,10 +55,9 @@ final class RequestParser {
         if (body.length == 0) {
             throw new BadRequestException("body", "empty; send JSON with \"image\" or \"pixels\", or the image bytes");
         }
-        byte[] pixels;
-        if (isJson(contentType, body)) {
-            JsonNode json = readJson(body);
-            for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext();) {
+        boolean json = isJson(contentType, body);
+        if (json) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = readJson(body).fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> f = it.next();
                 if (!BODY_FIELDS.contains(f.getKey())) {
                     throw new BadRequestException(f.getKey(), "unknown field (known: " + String.join(", ", BODY_FIELDS) + ")");
@@ -68,10 +67,8 @@ final class RequestParser {
                 }
                 fields.put(f.getKey(), f.getValue());
             }
-            pixels = jsonPixels(fields);
-        } else {
-            pixels = decode("body", body, bool(fields, "invert"));
         }
+        // the cheap checks first: an image is decoded only for a request that is otherwise sound
         double deadlineMs = deadline(fields.get("deadlineMs"));
         Long budget = budget(fields.get("budgetMacs"));
         Double confidence = number(fields, "confidence");
@@ -92,7 +89,9 @@ final class RequestParser {
             throw new BadRequestException("calibrated", "this model has no calibrated thresholds (anytime eval RUN_DIR "
                     + "--protocol budgeted makes them)");
         }
-        return new PredictRequest(pixels, deadlineMs, budget, confidence, score, calibrated, bool(fields, "stream"));
+        boolean stream = bool(fields, "stream");
+        byte[] pixels = json ? jsonPixels(fields) : decode("body", body, bool(fields, "invert"));
+        return new PredictRequest(pixels, deadlineMs, budget, confidence, score, calibrated, stream);
     }
 
     private static boolean isJson(String contentType, byte[] body) {
@@ -132,7 +131,7 @@ final class RequestParser {
             int comma = text.startsWith("data:") ? text.indexOf(',') : -1; // a data URL as a canvas gives it
             byte[] bytes;
             try {
-                bytes = Base64.getMimeDecoder().decode(text.substring(comma + 1));
+                bytes = Base64.getDecoder().decode(text.substring(comma + 1).replaceAll("\\s+", ""));
             } catch (IllegalArgumentException e) {
                 throw new BadRequestException("image", "not valid base64 (" + e.getMessage() + ")");
             }

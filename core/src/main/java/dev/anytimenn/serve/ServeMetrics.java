@@ -39,7 +39,7 @@ final class ServeMetrics {
                         .mapToObj(Duration::ofMillis).toArray(Duration[]::new))
                 .register(registry);
         exits = DistributionSummary.builder("anytime.exit").description("the exit that answered (0: none in time)")
-                .serviceLevelObjectives(IntStream.rangeClosed(0, exitCount).asDoubleStream().toArray())
+                .serviceLevelObjectives(IntStream.rangeClosed(1, exitCount).asDoubleStream().toArray())
                 .register(registry);
         macs = Counter.builder("anytime.macs").description("multiply-accumulates spent on answers").register(registry);
         cancelled = Counter.builder("anytime.cancelled").description("requests whose client left before the answer")
