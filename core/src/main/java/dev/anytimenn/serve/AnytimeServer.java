@@ -32,6 +32,7 @@ public final class AnytimeServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private boolean stopped;
+    private volatile int port = -1;
 
     public AnytimeServer(ServedModel model, ServeConfig config) {
         this.model = model;
@@ -66,6 +67,7 @@ public final class AnytimeServer implements AutoCloseable {
     public void start() throws Exception {
         workers.start();
         server.start();
+        port = connector.getLocalPort();
     }
 
     /** Waits until every worker has warmed up; false on timeout. */
@@ -79,8 +81,9 @@ public final class AnytimeServer implements AutoCloseable {
         return URI.create("http://" + host + ":" + connector.getLocalPort() + "/");
     }
 
+    /** The port it listens on (or listened on, once stopped). */
     public int port() {
-        return connector.getLocalPort();
+        return port;
     }
 
     /** Inference threads still running (all of them, unless one failed to start). */
