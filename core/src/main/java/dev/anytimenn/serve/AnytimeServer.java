@@ -78,7 +78,7 @@ public final class AnytimeServer implements AutoCloseable {
     /** Where it listens, e.g. {@code http://127.0.0.1:8080/}. */
     public URI uri() {
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-        return URI.create("http://" + host + ":" + connector.getLocalPort() + "/");
+        return URI.create("http://" + host + ":" + port + "/");
     }
 
     /** The port it listens on (or listened on, once stopped). */
