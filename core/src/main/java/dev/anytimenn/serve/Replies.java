@@ -62,6 +62,17 @@ final class Replies {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
+    /** A job that reached no exit: its deadline was too short, or its client left before the first. */
+    private void noExit(Job job, long now, Response response, Callback callback) {
+        if (job.cancelled()) {
+            unavailable(response, callback, "the client went away", "cancelled"); // most likely unread
+            return;
+        }
+        metrics.predicted(503, now - job.arrivalNanos(), 0, 0);
+        metrics.shed("deadline");
+        unavailable(response, callback, noExitMessage(job), "deadline");
+    }
+
     Job.Reply single(Response response, Callback callback) {
         return new Job.Reply() {
             @Override
@@ -71,9 +82,7 @@ final class Replies {
                     metrics.cancelled();
                 }
                 if (!answer.answered()) {
-                    metrics.predicted(503, now - job.arrivalNanos(), 0, answer.macs());
-                    metrics.shed("deadline");
-                    unavailable(response, callback, noExitMessage(job), "deadline");
+                    noExit(job, now, response, callback);
                     return;
                 }
                 metrics.predicted(200, now - job.arrivalNanos(), answer.exit(), answer.macs());
@@ -130,9 +139,7 @@ final class Replies {
                 open = started;
             }
             if (!answer.answered() && !open) {
-                metrics.predicted(503, now - job.arrivalNanos(), 0, answer.macs());
-                metrics.shed("deadline");
-                unavailable(response, callback, noExitMessage(job), "deadline");
+                noExit(job, now, response, callback);
                 return;
             }
             if (!job.cancelled()) {
