@@ -136,6 +136,11 @@ public final class AnytimePredictor implements AutoCloseable {
         return answers;
     }
 
+    /** Whether batches of this size have step latencies of their own to be judged by. */
+    boolean batchWarm(int batch) {
+        return batchLatencies.warm(batch);
+    }
+
     /** The expected wall time from the start of a batch-1 run to its first exit, in milliseconds. */
     public double expectedMsToFirstExit() {
         return estimateToNextExit(0, 1) / 1e6;

@@ -32,7 +32,7 @@ final class BatchLatencies {
     }
 
     private StepLatencies of(int batch) {
-        return classes[Math.min(sizeClass(batch), classes.length - 1)];
+        return classes[Math.max(1, Math.min(sizeClass(batch), classes.length - 1))]; // batch 1 is the predictor's own
     }
 
     void record(int step, int batch, long nanos) {

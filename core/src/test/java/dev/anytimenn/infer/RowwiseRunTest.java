@@ -130,12 +130,29 @@ class RowwiseRunTest {
     }
 
     @Test
-    void batchLatenciesWarmUpPerSizeClassAndEstimateAtTheRunningSize() {
+    void warmUpBatchesMeasuresEverySizeClassUpToTheLargest() {
         predictor.warmUpBatches(8);
-        double one = predictor.estimateToNextExit(0, 1);
-        double eight = predictor.estimateToNextExit(0, 8);
-        assertThat(one).isPositive();
-        assertThat(eight).as("a batch of 8 is judged by its own, longer steps").isGreaterThan(one);
+        assertThat(predictor.batchWarm(2)).isTrue();
+        assertThat(predictor.batchWarm(4)).isTrue();
+        assertThat(predictor.batchWarm(8)).isTrue();
+        assertThat(predictor.batchWarm(16)).as("above the largest asked for").isFalse();
+    }
+
+    @Test
+    void aBatchIsJudgedByItsSizeClassOrElseByBatchTimesTheSingleEstimate() {
+        StepLatencies single = new StepLatencies(1);
+        BatchLatencies batches = new BatchLatencies(1, 16);
+        for (int i = 0; i < StepLatencies.COLD + StepLatencies.SETTLED; i++) {
+            single.record(0, 1000);
+        }
+        assertThat(batches.estimate(0, 8, single)).as("cold: 8 x one image").isEqualTo(8000);
+        for (int i = 0; i < StepLatencies.COLD + StepLatencies.SETTLED; i++) {
+            batches.record(0, 8, 3000);
+        }
+        assertThat(batches.estimate(0, 8, single)).isEqualTo(3000);
+        assertThat(batches.estimate(0, 5, single)).as("5..8 share a class").isEqualTo(3000);
+        assertThat(batches.estimate(0, 4, single)).as("3..4 is still cold").isEqualTo(4000);
+        assertThat(batches.estimate(0, 1000, single)).as("past the largest class, cold").isEqualTo(1_000_000);
         assertThat(BatchLatencies.sizeClass(1)).isZero();
         assertThat(BatchLatencies.sizeClass(2)).isEqualTo(1);
         assertThat(BatchLatencies.sizeClass(3)).isEqualTo(2);
