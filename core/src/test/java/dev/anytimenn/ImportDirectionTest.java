@@ -25,7 +25,7 @@ class ImportDirectionTest {
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?dev\\.anytimenn\\.([a-z]+)\\b",
             Pattern.MULTILINE);
 
-    /** What each package may import (besides itself); cli and serve sit on top and may use everything. */
+    /** What each package may import (besides itself); cli sits on top and may use everything. */
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
             Map.entry("io", Set.of()),
             Map.entry("engine", Set.of()),
@@ -41,8 +41,11 @@ class ImportDirectionTest {
             Map.entry("eann", Set.of("io", "engine", "data", "model", "store", "infer", "eval", "weighting", "train",
                     "study")),
             Map.entry("study", Set.of("io", "engine", "data", "model", "store", "infer", "eval", "weighting",
-                    "train")));
-    private static final Set<String> TOP = Set.of("cli", "serve");
+                    "train")),
+            // the server uses everything below the command line; only cli imports it
+            Map.entry("serve", Set.of("io", "engine", "data", "model", "store", "infer", "eval", "weighting", "train",
+                    "study", "eann")));
+    private static final Set<String> TOP = Set.of("cli");
 
     @Test
     void noPackageImportsUpward() throws IOException {
@@ -68,7 +71,7 @@ class ImportDirectionTest {
                 });
             }
         }
-        assertThat(packages).contains("infer", "store", "model", "data", "weighting", "io");
+        assertThat(packages).contains("infer", "store", "model", "data", "weighting", "io", "serve");
         assertThat(violations).as("upward imports").isEmpty();
     }
 

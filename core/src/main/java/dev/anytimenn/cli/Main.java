@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "anytime", mixinStandardHelpOptions = true, version = "anytime-nn 0.1.0",
         description = "Anytime neural networks: train, evaluate and run networks with early exits.",
         subcommands = {DemoCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class, ExportCommand.class,
-            StudyCommand.class, EannCommand.class, SelfCheckCommand.class})
+            StudyCommand.class, EannCommand.class, SelfCheckCommand.class, ServeCommand.class})
 public final class Main implements Runnable {
 
     @Override

@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /** Reads single images (PNG, JPEG, or one image of an IDX file) as model input pixels. */
 public final class ImageFiles {
@@ -56,6 +59,56 @@ public final class ImageFiles {
         if (image == null) {
             throw new DataFormatException(source, "not a PNG or JPEG image");
         }
+        return toPixels(image, channels, height, width, invert);
+    }
+
+    /**
+     * Encoded PNG or JPEG bytes (from a request, say) as {@link #read} gives a file's pixels. The
+     * image's size is read from its header first: one of more than {@code maxPixels} pixels is refused
+     * before it is decoded.
+     *
+     * @throws IllegalArgumentException with a one-line reason when the bytes are no such image
+     */
+    public static byte[] decode(byte[] encoded, int channels, int height, int width, boolean invert, long maxPixels) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new NotAnImage("not a PNG or JPEG image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > maxPixels) {
+                    throw new NotAnImage("the image has " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                            + " pixels, more than the limit of " + maxPixels);
+                }
+                return toPixels(reader.read(0), channels, height, width, invert);
+            } finally {
+                reader.dispose();
+            }
+        } catch (NotAnImage e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // decoders fail on corrupt data with IIOException or with runtime exceptions of their own
+            throw new IllegalArgumentException("unreadable image (" + oneLine(e.getMessage()) + ")", e);
+        }
+    }
+
+    /** A refusal of {@link #decode} that is already worded for the caller. */
+    private static final class NotAnImage extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        NotAnImage(String message) {
+            super(message);
+        }
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "no detail" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+    }
+
+    private static byte[] toPixels(BufferedImage image, int channels, int height, int width, boolean invert) {
         BufferedImage scaled = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = scaled.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);

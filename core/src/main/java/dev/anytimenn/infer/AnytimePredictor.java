@@ -32,11 +32,15 @@ public final class AnytimePredictor implements AutoCloseable {
     private final List<ExitCost> exits;
     private final long[] stepMacs;
     private final StepLatencies latencies;
+    /** Latencies of larger batches, for rows run with their own policies ({@link #runRows}). */
+    private final BatchLatencies batchLatencies;
     /** Nanosecond clock; tests put in one they drive, so the deadline rule's decisions are certain. */
     private LongSupplier clock = System::nanoTime;
 
     /** Runs of the whole network that warm the latency estimate up before a deadline is judged by it. */
     static final int WARM_UP_RUNS = 20;
+    /** Batches up to this size have step latencies of their own; larger ones share the largest class. */
+    static final int LARGEST_TIMED_BATCH = 256;
 
     /** A predictor that runs {@code net} with DJL on {@code manager}'s device. */
     public AnytimePredictor(AnytimeNetwork net, Normalization normalization, NDManager manager) {
@@ -51,6 +55,7 @@ public final class AnytimePredictor implements AutoCloseable {
         this.exits = net.exitCosts();
         this.stepMacs = steps.macs();
         this.latencies = new StepLatencies(steps.count());
+        this.batchLatencies = new BatchLatencies(steps.count(), LARGEST_TIMED_BATCH);
     }
 
     /**
@@ -95,6 +100,49 @@ public final class AnytimePredictor implements AutoCloseable {
         for (int i = 0; i < runs; i++) {
             predict(blank, new StoppingRule.RunAll());
         }
+    }
+
+    /**
+     * Warms the step latencies of batches of 2, 4, ... up to {@code largestBatch} (each size class
+     * of {@link #runRows} its own), after the batch-1 warm-up if that is still cold.
+     */
+    public void warmUpBatches(int largestBatch) {
+        warmUpIfCold();
+        int classes = Math.min(BatchLatencies.sizeClass(largestBatch), batchLatencies.largestClass());
+        for (int c = 1; c <= classes; c++) {
+            int batch = BatchLatencies.largestOf(c);
+            List<byte[]> blanks = java.util.Collections.nCopies(batch, new byte[inputSize()]);
+            for (int i = 0; i < WARM_UP_RUNS && !batchLatencies.warm(batch); i++) {
+                run(blanks, new StoppingRule.RunAll().start(net.headCount(), clock.getAsLong()), 0, clock.getAsLong());
+            }
+        }
+    }
+
+    /**
+     * Runs a batch in which row {@code i} stops by {@code policies.get(i)}: each row leaves at its
+     * own exit, is told to {@code listener} at once, and the rest go on (see {@link RowwiseRun}).
+     * Step times are judged at the running batch's size, from that size's own measurements.
+     *
+     * @return one answer per row, exits numbered from 1 (0: the row's policy stopped it before any)
+     */
+    public List<Prediction> runRows(List<byte[]> images, List<? extends StoppingPolicy> policies,
+            RowListener listener) {
+        List<Prediction> answers = new RowwiseRun(this).run(images, policies, listener);
+        // as in predictBatch: a burst of slow steps must not hold the estimate above every deadline
+        if (answers.stream().noneMatch(Prediction::answered) && firstExitEstimateInflated()) {
+            latencies.reset();
+        }
+        return answers;
+    }
+
+    /** Whether batches of this size have step latencies of their own to be judged by. */
+    boolean batchWarm(int batch) {
+        return batchLatencies.warm(batch);
+    }
+
+    /** The expected wall time from the start of a batch-1 run to its first exit, in milliseconds. */
+    public double expectedMsToFirstExit() {
+        return estimateToNextExit(0, 1) / 1e6;
     }
 
     /** The median recent latency of each step (a unit for DJL, a segment for ONNX Runtime) at batch 1, in ms. */
@@ -239,7 +287,7 @@ public final class AnytimePredictor implements AutoCloseable {
     }
 
     /** MACs per sample from before {@code step} up to and including the next exit. */
-    private long macsToNextExit(int step) {
+    long macsToNextExit(int step) {
         long total = 0;
         for (int s = step; s < steps.count(); s++) {
             total += stepMacs[s];
@@ -252,9 +300,14 @@ public final class AnytimePredictor implements AutoCloseable {
 
     /** Expected nanoseconds from before {@code step} until the next exit's answer is in hand. */
     private double estimateToNextExit(int step) {
+        return estimateToNextExit(step, 1);
+    }
+
+    /** The same for a running batch of {@code batch} images. */
+    double estimateToNextExit(int step, int batch) {
         double total = 0;
         for (int s = step; s < steps.count(); s++) {
-            total += latencies.estimate(s);
+            total += batch <= 1 ? latencies.estimate(s) : batchLatencies.estimate(s, batch, latencies);
             if (steps.exitAfter(s) >= 0) {
                 break;
             }
@@ -262,11 +315,26 @@ public final class AnytimePredictor implements AutoCloseable {
         return total;
     }
 
-    /** Keeps batch-1 step latencies, the ones deadlines are judged by. */
-    private void recordLatency(int step, long nanos, int batch) {
+    /** Keeps step latencies by batch size, the ones deadlines are judged by. */
+    void recordLatency(int step, long nanos, int batch) {
         if (batch == 1) {
             latencies.record(step, nanos);
+        } else {
+            batchLatencies.record(step, batch, nanos);
         }
+    }
+
+    long now() {
+        return clock.getAsLong();
+    }
+
+    long stepMacs(int step) {
+        return stepMacs[step];
+    }
+
+    /** How this predictor's engine runs the network, step by step. */
+    InferenceSteps steps() {
+        return steps;
     }
 
     private int inputSize() {
@@ -274,7 +342,7 @@ public final class AnytimePredictor implements AutoCloseable {
         return s.channels() * s.height() * s.width();
     }
 
-    private static int argMax(float[] values) {
+    static int argMax(float[] values) {
         int best = 0;
         for (int i = 1; i < values.length; i++) {
             if (values[i] > values[best]) {

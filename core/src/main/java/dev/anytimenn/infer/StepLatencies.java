@@ -52,6 +52,11 @@ final class StepLatencies {
         Arrays.fill(seen, 0);
     }
 
+    /** Warm measurements of one step kept so far (at most the window). */
+    int count(int step) {
+        return Math.min(count[step], WINDOW);
+    }
+
     /** Whether every step has enough warm measurements to be judged by. */
     boolean warm() {
         return Arrays.stream(count).allMatch(c -> c >= SETTLED);

@@ -1,0 +1,196 @@
+package dev.anytimenn.serve;
+
+import dev.anytimenn.model.ExitCost;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's routes: {@code POST /v1/predict}, {@code GET /v1/model}, {@code /healthz},
+ * {@code /readyz}, {@code /metrics} and the web page. A prediction is checked here (400 naming the
+ * field), admitted or refused at once (503), and answered later by its worker.
+ */
+final class ApiHandler extends Handler.Abstract {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+
+    private final ServedModel model;
+    private final ServeConfig config;
+    private final InferenceWorkers workers;
+    private final ServeMetrics metrics;
+    private final RequestParser parser;
+    private final Replies replies;
+    private final WebPage page = new WebPage();
+    private volatile boolean shuttingDown;
+
+    ApiHandler(ServedModel model, ServeConfig config, InferenceWorkers workers, ServeMetrics metrics) {
+        this.model = model;
+        this.config = config;
+        this.workers = workers;
+        this.metrics = metrics;
+        this.parser = new RequestParser(model, config, AnswerBodies.MAPPER);
+        this.replies = new Replies(metrics, new AnswerBodies(model.classNames(), model.exits().size()),
+                workers::expectedMsToFirstExit);
+    }
+
+    void shuttingDown() {
+        shuttingDown = true;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        try {
+            route(request, response, callback);
+        } catch (RuntimeException | Error e) {
+            // never a stack trace to the client: one line in the log, a plain 500 out
+            LOG.error("{} {} failed: {}", request.getMethod(), Request.getPathInContext(request), e.toString(), e);
+            if (!response.isCommitted()) {
+                Replies.json(response, callback, 500, AnswerBodies.error("internal error", "internal"));
+            } else {
+                callback.failed(e);
+            }
+        }
+        return true;
+    }
+
+    private void route(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        String method = request.getMethod();
+        if (path.equals("/v1/predict")) {
+            if (!method.equals("POST")) {
+                notAllowed(response, callback, "POST");
+                return;
+            }
+            predict(request, response, callback);
+            return;
+        }
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            if (isKnownGet(path)) {
+                notAllowed(response, callback, "GET");
+            } else {
+                Replies.json(response, callback, 404, AnswerBodies.error("no such path: " + path, null));
+            }
+            return;
+        }
+        switch (path) {
+            case "/healthz" -> Replies.json(response, callback, 200, Map.of("status", "ok"));
+            case "/readyz" -> ready(response, callback);
+            case "/metrics" -> Replies.text(response, callback, 200, ServeMetrics.CONTENT_TYPE, metrics.scrape());
+            case "/v1/model" -> Replies.json(response, callback, 200, modelInfo());
+            default -> {
+                if (!page.serve(path, response, callback)) {
+                    Replies.json(response, callback, 404, AnswerBodies.error("no such path: " + path, null));
+                }
+            }
+        }
+    }
+
+    private boolean isKnownGet(String path) {
+        return List.of("/healthz", "/readyz", "/metrics", "/v1/model").contains(path) || page.has(path);
+    }
+
+    private static void notAllowed(Response response, Callback callback, String allow) {
+        response.getHeaders().put(HttpHeader.ALLOW, allow);
+        Replies.json(response, callback, 405, AnswerBodies.error("method not allowed; use " + allow, null));
+    }
+
+    private void ready(Response response, Callback callback) {
+        if (shuttingDown) {
+            Replies.json(response, callback, 503, Map.of("status", "shutting down"));
+        } else if (workers.ready()) {
+            Replies.json(response, callback, 200, Map.of("status", "ready"));
+        } else {
+            Replies.json(response, callback, 503, Map.of("status", "warming up"));
+        }
+    }
+
+    private Map<String, Object> modelInfo() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("input", model.inputShape());
+        o.put("classNames", model.classNames());
+        List<Map<String, Object>> exits = new ArrayList<>();
+        for (ExitCost e : model.exits()) {
+            exits.add(Map.of("exit", e.index(), "cumulativeMacs", e.cumulativeMacs()));
+        }
+        o.put("exits", exits);
+        o.put("calibrated", model.thresholds().isPresent());
+        o.put("defaultDeadlineMs", config.defaultDeadlineMs());
+        o.put("maxDeadlineMs", config.maxDeadlineMs());
+        o.put("mode", config.fullNetwork() ? "full" : "anytime");
+        return o;
+    }
+
+    private void predict(Request request, Response response, Callback callback) {
+        long arrival = request.getBeginNanoTime();
+        PredictRequest parsed;
+        try {
+            parsed = parser.parse(request.getHeaders().get(HttpHeader.CONTENT_TYPE), body(request), query(request));
+        } catch (BadRequestException e) {
+            metrics.status(400);
+            Replies.json(response, callback, 400, AnswerBodies.error(e.getMessage(), "bad-request"));
+            return;
+        }
+        if (!config.fullNetwork()) {
+            double leftMs = parsed.deadlineMs() - (System.nanoTime() - arrival) / 1e6;
+            double firstMs = workers.expectedMsToFirstExit();
+            if (leftMs < firstMs) {
+                shed(response, callback, arrival, "deadline", String.format(java.util.Locale.ROOT,
+                        "deadlineMs: %.2f ms left, the first exit needs about %.2f ms", leftMs, firstMs));
+                return;
+            }
+        }
+        Job.Progress progress = new Job.Progress();
+        Job job = Job.of(parsed, RequestPolicy.of(parsed, arrival, model.exits().size(), config.fullNetwork(),
+                model.thresholds(), progress.cancelled), arrival,
+                parsed.stream() ? replies.stream(response, callback) : replies.single(response, callback), progress);
+        request.addFailureListener(failure -> job.cancel());
+        if (!workers.offer(job)) {
+            shed(response, callback, arrival, "queue-full", shuttingDown ? "the server is shutting down"
+                    : "the queue is full (" + config.queue() + " waiting); retry later");
+        }
+    }
+
+    private void shed(Response response, Callback callback, long arrival, String reason, String message) {
+        metrics.predicted(503, System.nanoTime() - arrival, 0, 0);
+        metrics.shed(reason);
+        Replies.unavailable(response, callback, message, reason);
+    }
+
+    /** The body, at most the configured size; more is a 400 naming the body. */
+    private byte[] body(Request request) throws BadRequestException {
+        long declared = request.getLength();
+        int max = config.maxBodyBytes();
+        if (declared > max) {
+            throw new BadRequestException("body", declared + " bytes, more than the limit of " + max);
+        }
+        try (InputStream in = Request.asInputStream(request)) {
+            byte[] bytes = in.readNBytes(max + 1);
+            if (bytes.length > max) {
+                throw new BadRequestException("body", "more than the limit of " + max + " bytes");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new BadRequestException("body", "could not be read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static Map<String, List<String>> query(Request request) {
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        Fields fields = Request.extractQueryParameters(request);
+        for (Fields.Field f : fields) {
+            query.put(f.getName(), f.getValues());
+        }
+        return query;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.anytimenn.serve;
+
+/**
+ * How the server runs.
+ *
+ * @param host the address to listen on
+ * @param port the port (0: any free one)
+ * @param workers inference threads, each with its own predictor
+ * @param queue requests that may wait for a worker; one more is answered 503 at once
+ * @param largestBatch at most this many waiting requests run together as one batch
+ * @param defaultDeadlineMs the deadline of a request that gives none
+ * @param maxDeadlineMs the longest deadline a request may ask for
+ * @param maxBodyBytes the largest request body
+ * @param maxImagePixels the largest image (width x height) decoded
+ * @param fullNetwork every request runs to the final exit whatever its deadline (a conventional
+ *     server, for comparison); its deadline still counts for the answer's timings
+ */
+public record ServeConfig(String host, int port, int workers, int queue, int largestBatch, double defaultDeadlineMs,
+        double maxDeadlineMs, int maxBodyBytes, long maxImagePixels, boolean fullNetwork) {
+
+    public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_QUEUE = 64;
+    public static final int DEFAULT_LARGEST_BATCH = 16;
+    public static final double DEFAULT_DEADLINE_MS = 100;
+    public static final double MAX_DEADLINE_MS = 60_000;
+    public static final int MAX_BODY_BYTES = 4 << 20;
+    public static final long MAX_IMAGE_PIXELS = 16L << 20;
+
+    public ServeConfig {
+        require(port >= 0 && port <= 65535, "--port must be in 0..65535, got " + port);
+        require(workers >= 1, "--workers must be at least 1, got " + workers);
+        require(queue >= 1, "--queue must be at least 1, got " + queue);
+        require(largestBatch >= 1, "--max-batch must be at least 1, got " + largestBatch);
+        require(maxDeadlineMs > 0 && Double.isFinite(maxDeadlineMs), "the longest deadline must be positive");
+        require(defaultDeadlineMs > 0 && defaultDeadlineMs <= maxDeadlineMs,
+                "--default-deadline-ms must be in (0, " + maxDeadlineMs + "], got " + defaultDeadlineMs);
+        require(maxBodyBytes >= 1024, "the body limit must be at least 1024 bytes");
+        require(maxImagePixels >= 1, "the image pixel limit must be positive");
+    }
+
+    /** The defaults, with this many workers, on localhost. */
+    public static ServeConfig defaults(int workers) {
+        return new ServeConfig("127.0.0.1", DEFAULT_PORT, workers, DEFAULT_QUEUE, DEFAULT_LARGEST_BATCH,
+                DEFAULT_DEADLINE_MS, MAX_DEADLINE_MS, MAX_BODY_BYTES, MAX_IMAGE_PIXELS, false);
+    }
+
+    public ServeConfig withPort(int p) {
+        return new ServeConfig(host, p, workers, queue, largestBatch, defaultDeadlineMs, maxDeadlineMs, maxBodyBytes,
+                maxImagePixels, fullNetwork);
+    }
+
+    public ServeConfig withQueue(int q, int batch) {
+        return new ServeConfig(host, port, workers, q, batch, defaultDeadlineMs, maxDeadlineMs, maxBodyBytes,
+                maxImagePixels, fullNetwork);
+    }
+
+    public ServeConfig withLimits(int bodyBytes, long imagePixels) {
+        return new ServeConfig(host, port, workers, queue, largestBatch, defaultDeadlineMs, maxDeadlineMs, bodyBytes,
+                imagePixels, fullNetwork);
+    }
+
+    public ServeConfig withDefaultDeadline(double ms) {
+        return new ServeConfig(host, port, workers, queue, largestBatch, ms, maxDeadlineMs, maxBodyBytes,
+                maxImagePixels, fullNetwork);
+    }
+
+    public ServeConfig withFullNetwork(boolean full) {
+        return new ServeConfig(host, port, workers, queue, largestBatch, defaultDeadlineMs, maxDeadlineMs, maxBodyBytes,
+                maxImagePixels, full);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

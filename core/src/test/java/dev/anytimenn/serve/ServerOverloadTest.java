@@ -1,0 +1,176 @@
+package dev.anytimenn.serve;
+
+import static dev.anytimenn.serve.ServerTestSupport.get;
+import static dev.anytimenn.serve.ServerTestSupport.postJson;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.anytimenn.serve.ServerTestSupport.Reply;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Overload, disconnects and shutdown, on a slow fake network (each step sleeps) so that a backlog and
+ * requests in flight are certain.
+ */
+class ServerOverloadTest {
+
+    private static String request(int id, double deadlineMs) {
+        return "{\"pixels\": [" + id + ",0,0,0,0,0,0,0,0,0,0,0,0,0,0,0], \"deadlineMs\": " + deadlineMs + "}";
+    }
+
+    private static double metric(String scrape, String name) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(name.length() + 1));
+            }
+        }
+        return 0;
+    }
+
+    @Test
+    void aFullQueueAnswers503WithRetryAfterAtOnce() throws Exception {
+        SlowFakeModel model = new SlowFakeModel(3, 150);
+        // one worker, batches of one, a queue of one: the third request finds no room
+        try (AnytimeServer server = ServerTestSupport.start(model, ServerTestSupport.config(1).withQueue(1, 1))) {
+            URI base = server.uri();
+            HttpClient client = ServerTestSupport.client();
+            CompletableFuture<Reply> running = CompletableFuture.supplyAsync(() -> postJson(client, base, "v1/predict",
+                    request(1, 5000)));
+            awaitSteps(model, 1);
+            CompletableFuture<Reply> queued = CompletableFuture.supplyAsync(() -> postJson(client, base, "v1/predict",
+                    request(2, 5000)));
+            awaitQueued(client, base, 1);
+
+            Reply shed = postJson(client, base, "v1/predict", request(3, 5000));
+            assertThat(queued).as("refused at once, while the queued request still waits").isNotDone();
+            assertThat(shed.status()).isEqualTo(503);
+            assertThat(shed.header("Retry-After")).isEqualTo("1");
+            assertThat(shed.json().get("reason").asText()).isEqualTo("queue-full");
+            assertThat(shed.json().get("error").asText()).contains("queue is full");
+            assertThat(model.stepsRun(3)).isZero();
+
+            assertThat(running.get().status()).isEqualTo(200);
+            assertThat(running.get().json().get("exit").asInt()).isEqualTo(3);
+            assertThat(queued.get().status()).isEqualTo(200);
+            String metrics = get(client, base, "metrics").body();
+            assertThat(metric(metrics, "anytime_shed_total{reason=\"queue-full\"}")).isEqualTo(1);
+            assertThat(metric(metrics, "anytime_requests_total{status=\"503\"}")).isEqualTo(1);
+            assertThat(metric(metrics, "anytime_requests_total{status=\"200\"}")).isEqualTo(2);
+        }
+        assertThat(model.closed).isTrue();
+    }
+
+    @Test
+    void aDeadlineThatCannotReachTheFirstExitIs503NeverAMadeUpLabel() throws Exception {
+        SlowFakeModel model = new SlowFakeModel(3, 100);
+        try (AnytimeServer server = ServerTestSupport.start(model, ServerTestSupport.config(1).withQueue(4, 4))) {
+            URI base = server.uri();
+            HttpClient client = ServerTestSupport.client();
+            // at admission: 20 ms left, the first exit takes 100
+            Reply early = postJson(client, base, "v1/predict", request(1, 20));
+            assertThat(early.status()).isEqualTo(503);
+            assertThat(early.header("Retry-After")).isEqualTo("1");
+            assertThat(early.json().get("reason").asText()).isEqualTo("deadline");
+            assertThat(early.json().has("label")).isFalse();
+            assertThat(model.stepsRun(1)).isZero();
+
+            // in the queue: admitted with 250 ms, but it waits 300 ms behind a request in progress
+            CompletableFuture<Reply> busy = CompletableFuture.supplyAsync(() -> postJson(client, base, "v1/predict",
+                    request(2, 5000)));
+            awaitSteps(model, 2);
+            Reply late = postJson(client, base, "v1/predict", request(3, 250));
+            assertThat(late.status()).as(late.body()).isEqualTo(503);
+            assertThat(late.json().get("reason").asText()).isEqualTo("deadline");
+            assertThat(late.json().get("error").asText()).startsWith("deadlineMs: no exit could be reached within 250 ms");
+            assertThat(model.stepsRun(3)).isZero();
+
+            // with time for two exits (of 100 ms each) but not three, the second answers
+            assertThat(busy.get().status()).isEqualTo(200);
+            Reply partial = postJson(client, base, "v1/predict", request(4, 290));
+            assertThat(partial.status()).as(partial.body()).isEqualTo(200);
+            assertThat(partial.json().get("exit").asInt()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aClientThatLeavesMidStreamStopsTheWorkForItsRequest() throws Exception {
+        SlowFakeModel model = new SlowFakeModel(5, 150);
+        try (AnytimeServer server = ServerTestSupport.start(model, ServerTestSupport.config(1))) {
+            String body = request(7, 10_000);
+            try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /v1/predict?stream=true HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+                assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+                String line;
+                while ((line = in.readLine()) != null && !line.startsWith("event: exit")) {
+                    // headers and chunk sizes
+                }
+                assertThat(line).isEqualTo("event: exit");
+            } // closed after the first exit's event
+            HttpClient client = ServerTestSupport.client();
+            long end = System.currentTimeMillis() + 5000;
+            while (metric(get(client, server.uri(), "metrics").body(), "anytime_cancelled_total") < 1
+                    && System.currentTimeMillis() < end) {
+                Thread.sleep(50);
+            }
+            assertThat(metric(get(client, server.uri(), "metrics").body(), "anytime_cancelled_total")).isEqualTo(1);
+            assertThat(model.stepsRun(7)).as("steps run for the request whose client left").isBetween(1, 4);
+            // the worker is free again
+            Reply after = postJson(client, server.uri(), "v1/predict", request(8, 10_000));
+            assertThat(after.status()).isEqualTo(200);
+            assertThat(after.json().get("exit").asInt()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void stopFinishesTheRequestsInFlightThenRefusesConnections() throws Exception {
+        SlowFakeModel model = new SlowFakeModel(4, 100);
+        AnytimeServer server = ServerTestSupport.start(model, ServerTestSupport.config(1).withQueue(4, 1));
+        URI base = server.uri();
+        HttpClient client = ServerTestSupport.client();
+        CompletableFuture<Reply> first = CompletableFuture.supplyAsync(() -> postJson(client, base, "v1/predict",
+                request(1, 5000)));
+        awaitSteps(model, 1);
+        CompletableFuture<Reply> second = CompletableFuture.supplyAsync(() -> postJson(client, base, "v1/predict",
+                request(2, 5000)));
+        awaitQueued(client, base, 1);
+
+        server.stop();
+
+        assertThat(first.get().status()).isEqualTo(200);
+        assertThat(first.get().json().get("exit").asInt()).as("run to its end, not cut").isEqualTo(4);
+        assertThat(second.get().status()).as("admitted before the stop, answered").isEqualTo(200);
+        assertThat(second.get().json().get("exit").asInt()).isEqualTo(4);
+        assertThat(model.closed).isTrue();
+        assertThat(server.workersAlive()).isZero();
+        assertThatThrownBy(() -> new Socket("127.0.0.1", server.port()).close()).isInstanceOf(ConnectException.class);
+    }
+
+    private static void awaitSteps(SlowFakeModel model, int id) throws InterruptedException {
+        long end = System.currentTimeMillis() + 10_000;
+        while (model.stepsRun(id) == 0 && System.currentTimeMillis() < end) {
+            Thread.sleep(5);
+        }
+        assertThat(model.stepsRun(id)).as("request %d started", id).isPositive();
+    }
+
+    private static void awaitQueued(HttpClient client, URI base, int n) throws InterruptedException {
+        long end = System.currentTimeMillis() + 10_000;
+        while (metric(get(client, base, "metrics").body(), "anytime_queue_depth") < n && System.currentTimeMillis() < end) {
+            Thread.sleep(5);
+        }
+        assertThat(metric(get(client, base, "metrics").body(), "anytime_queue_depth")).isEqualTo(n);
+    }
+}
