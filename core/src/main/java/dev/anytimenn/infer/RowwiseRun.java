@@ -60,6 +60,7 @@ final class RowwiseRun {
                         break;
                     }
                 }
+                long stepStart = predictor.now(); // the answers above may have taken a while: not the step's
                 Optional<NDArray> logits = stepper.next();
                 long stepMacs = predictor.stepMacs(unit);
                 spent += stepMacs;
@@ -76,7 +77,7 @@ final class RowwiseRun {
                     latestExit = exit + 1;
                 }
                 long after = predictor.now();
-                predictor.recordLatency(unit, after - before, active.length);
+                predictor.recordLatency(unit, after - stepStart, active.length);
                 if (logits.isPresent()) {
                     boolean last = exit == net.headCount() - 1;
                     double elapsed = (after - start) / 1e6;
