@@ -54,6 +54,7 @@ final class RowwiseRun {
                         break;
                     }
                 }
+                long stepStart = predictor.now(); // the answers above may have taken a while: not the step's
                 Optional<float[]> logits = stepper.next();
                 long stepMacs = predictor.stepMacs(step);
                 spent += stepMacs;
@@ -70,7 +71,7 @@ final class RowwiseRun {
                     latestExit = exit + 1;
                 }
                 long after = predictor.now();
-                predictor.recordLatency(step, after - before, active.length);
+                predictor.recordLatency(step, after - stepStart, active.length);
                 if (logits.isPresent()) {
                     boolean last = exit == net.headCount() - 1;
                     double elapsed = (after - start) / 1e6;
