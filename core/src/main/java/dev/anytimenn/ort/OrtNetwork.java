@@ -34,8 +34,17 @@ public final class OrtNetwork implements AutoCloseable {
         this.settings = settings;
     }
 
-    /** Opens a session for every segment of {@code graphs}. */
+    /**
+     * Opens a session for every segment of {@code graphs}. Loading ONNX Runtime and optimising a graph
+     * take more native stack than a Java thread's default 1 MiB leaves once the JVM has used its share:
+     * on this project's test class path a process crashed (SIGSEGV, no JVM error report) in the caller's
+     * thread. So the sessions are made on a thread of their own with a large stack.
+     */
     public static OrtNetwork open(NetworkGraphs graphs, OrtSettings settings) {
+        return LargeStack.call("onnxruntime-open", () -> openHere(graphs, settings));
+    }
+
+    private static OrtNetwork openHere(NetworkGraphs graphs, OrtSettings settings) {
         OrtNetwork network = new OrtNetwork(graphs, settings);
         try {
             for (int k = 1; k <= graphs.exits(); k++) {
@@ -90,7 +99,7 @@ public final class OrtNetwork implements AutoCloseable {
 
     private synchronized OrtSession wholeSession() {
         if (whole == null) {
-            whole = session(graphs.whole().toByteArray());
+            whole = LargeStack.call("onnxruntime-open", () -> session(graphs.whole().toByteArray()));
         }
         return whole;
     }
