@@ -21,10 +21,6 @@ public final class OpenedModel implements ServedModel {
     private final AnytimeModel model;
     private final InferenceEngine engine;
 
-    public OpenedModel(AnytimeModel model) {
-        this(model, InferenceEngine.DJL);
-    }
-
     public OpenedModel(AnytimeModel model, InferenceEngine engine) {
         this.model = model;
         this.engine = engine;

@@ -2,18 +2,8 @@ package dev.anytimenn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.Device;
-import dev.anytimenn.data.DataConfig;
 import dev.anytimenn.data.FashionMnist;
-import dev.anytimenn.data.SyntheticIdx;
 import dev.anytimenn.engine.EngineLogging;
-import dev.anytimenn.model.InputShape;
-import dev.anytimenn.model.ModelConfig;
-import dev.anytimenn.train.RunConfig;
-import dev.anytimenn.train.RunFolder;
-import dev.anytimenn.train.TrainConfig;
-import dev.anytimenn.train.TrainingListener;
-import dev.anytimenn.train.TrainingRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,13 +30,9 @@ class EngineWarningsTest {
 
     @BeforeAll
     static void trainTinyRun() throws Exception {
-        data = SyntheticIdx.writeLearnable(temp.resolve("data"), 300, 100, 2);
-        TrainConfig training = new TrainConfig(1, 32, 0.05, 0.9, false, 1e-4, "cosine", 0, 1, 100, 0, 0, false,
-                "const");
-        ModelConfig model = new ModelConfig("resann", 1, 4, 1, 10, new InputShape(1, 28, 28));
+        data = temp.resolve("data");
         run = temp.resolve("run");
-        TrainingRun.train(new RunConfig("tiny", model, training, DataConfig.fashionMnist(data)), new RunFolder(run),
-                Device.cpu(), TrainingListener.SILENT);
+        TinyRun.train(data, run, 300, 100, 100);
     }
 
     /** Runs the command line in a new JVM without the user's log level; returns its standard error. */

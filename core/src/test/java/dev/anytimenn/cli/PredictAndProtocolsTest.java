@@ -4,22 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.anytimenn.data.DataConfig;
 import dev.anytimenn.data.FashionMnist;
-import dev.anytimenn.data.SyntheticIdx;
 import dev.anytimenn.eval.CalibratedThresholds;
 import dev.anytimenn.infer.AnytimeModel;
 import dev.anytimenn.infer.ConfidenceScore;
 import dev.anytimenn.infer.ExitThresholds;
 import dev.anytimenn.io.Jsons;
-import dev.anytimenn.model.InputShape;
-import dev.anytimenn.model.ModelConfig;
 import dev.anytimenn.store.RunFiles;
-import dev.anytimenn.train.RunConfig;
-import dev.anytimenn.train.RunFolder;
-import dev.anytimenn.train.TrainConfig;
-import dev.anytimenn.train.TrainingListener;
-import dev.anytimenn.train.TrainingRun;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,13 +31,9 @@ class PredictAndProtocolsTest {
 
     @BeforeAll
     static void trainTinyRun() throws Exception {
-        data = SyntheticIdx.writeLearnable(temp.resolve("data"), 900, 300, 2);
-        TrainConfig training = new TrainConfig(1, 32, 0.05, 0.9, false, 1e-4, "cosine", 0, 1, 300, 0, 0, false,
-                "const");
-        ModelConfig model = new ModelConfig("resann", 1, 4, 1, 10, new InputShape(1, 28, 28));
+        data = temp.resolve("data");
         run = temp.resolve("run");
-        TrainingRun.train(new RunConfig("tiny", model, training, DataConfig.fashionMnist(data)), new RunFolder(run),
-                Device.cpu(), TrainingListener.SILENT);
+        TinyRun.train(data, run, 900, 300, 300);
     }
 
     private static CliRun run(String... args) {

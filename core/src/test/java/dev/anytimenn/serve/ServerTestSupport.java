@@ -3,6 +3,7 @@ package dev.anytimenn.serve;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.anytimenn.infer.AnytimeModel;
+import dev.anytimenn.infer.InferenceEngine;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -44,7 +45,7 @@ final class ServerTestSupport {
         if (!Files.isDirectory(SHIPPED)) {
             throw new IllegalStateException("the shipped model is missing: " + SHIPPED.toAbsolutePath());
         }
-        return start(new OpenedModel(AnytimeModel.open(SHIPPED, Device.cpu())), config);
+        return start(new OpenedModel(AnytimeModel.open(SHIPPED, Device.cpu()), InferenceEngine.DJL), config);
     }
 
     static HttpClient client() {
