@@ -26,7 +26,7 @@ public record ExitOutputs(int classes, float[][] probabilities, int[] labels) {
         if (engine instanceof InferenceEngine.OnnxRuntime ort) {
             return computeWithOnnxRuntime(model, set, ort.settings(), batchSize);
         }
-        return compute(model.network(), model.manager(), set, model.normalization(), batchSize);
+        return computeWithDjl(model.network(), model.manager(), set, model.normalization(), batchSize);
     }
 
     private static ExitOutputs computeWithOnnxRuntime(AnytimeModel model, ImageSet set, OrtSettings settings,
@@ -50,8 +50,7 @@ public record ExitOutputs(int classes, float[][] probabilities, int[] labels) {
         return new ExitOutputs(classes, probabilities, set.labels().clone());
     }
 
-    /** Every exit's probabilities over {@code set}, computed by DJL. */
-    public static ExitOutputs compute(AnytimeNetwork net, NDManager manager, ImageSet set, Normalization norm,
+    private static ExitOutputs computeWithDjl(AnytimeNetwork net, NDManager manager, ImageSet set, Normalization norm,
             int batchSize) {
         int k = net.headCount();
         int classes = net.config().classes();

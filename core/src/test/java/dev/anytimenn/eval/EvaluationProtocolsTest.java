@@ -9,6 +9,7 @@ import dev.anytimenn.data.ImageSet;
 import dev.anytimenn.data.SyntheticIdx;
 import dev.anytimenn.infer.AnytimeModel;
 import dev.anytimenn.infer.ConfidenceScore;
+import dev.anytimenn.infer.InferenceEngine;
 import dev.anytimenn.model.ExitCost;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -62,7 +63,7 @@ class EvaluationProtocolsTest {
         EvaluationProtocols.Calibration calibration = EvaluationProtocols.calibrate(model, validation,
                 ConfidenceScore.MAX_SOFTMAX, target);
 
-        ExitOutputs outputs = ExitOutputs.compute(model.network(), model.manager(), validation, model.normalization(), 64);
+        ExitOutputs outputs = ExitOutputs.compute(model, validation, InferenceEngine.DJL, 64);
         BudgetedBatch.Outcome replayed = BudgetedBatch.evaluate(calibration.thresholds(),
                 outputs.scores(ConfidenceScore.MAX_SOFTMAX), outputs.predictions(), outputs.labels(), costs);
         assertThat(calibration.onValidation()).isEqualTo(replayed.withQ(calibration.q()));
