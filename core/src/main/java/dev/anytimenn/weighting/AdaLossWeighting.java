@@ -57,6 +57,12 @@ public final class AdaLossWeighting implements LossWeighting {
         return heads;
     }
 
+    /** All 1: the adaptive weights start from CONST, and the paper's code decays every head alike. */
+    @Override
+    public double[] staticWeights() {
+        return ones(heads);
+    }
+
     @Override
     public double[] weights(long step) {
         return weights.clone();

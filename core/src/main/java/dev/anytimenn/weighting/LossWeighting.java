@@ -25,6 +25,27 @@ public interface LossWeighting {
      */
     double[] weights(long step);
 
+    /**
+     * The scheme's fixed weights, before anything that changes step by step: the base of an oscillating
+     * scheme, all 1 for AdaLoss (whose adaptive weights start from CONST). The paper's code scales each
+     * head's linear-layer weight decay by these; a head weighing 0 here is never trained.
+     *
+     * @return a fresh array of length {@link #heads()}; the default is {@code weights(0)}
+     */
+    default double[] staticWeights() {
+        return weights(0);
+    }
+
+    /** Whether each head is ever trained: its static weight is above 0. */
+    default boolean[] trainedHeads() {
+        double[] b = staticWeights();
+        boolean[] trained = new boolean[b.length];
+        for (int i = 0; i < b.length; i++) {
+            trained[i] = b[i] > 0;
+        }
+        return trained;
+    }
+
     /** Per-head losses measured at {@code step}, reported after the forward pass. */
     default void observe(long step, double[] headLosses) {}
 

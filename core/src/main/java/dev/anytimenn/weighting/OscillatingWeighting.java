@@ -47,6 +47,11 @@ public final class OscillatingWeighting implements LossWeighting {
     }
 
     @Override
+    public double[] staticWeights() {
+        return baseWeights();
+    }
+
+    @Override
     public String name() {
         return "oscillating";
     }

@@ -40,6 +40,15 @@ public final class SecondHalfWeighting implements LossWeighting {
     }
 
     @Override
+    public double[] staticWeights() {
+        double[] b = inner.staticWeights();
+        for (int i = 0; i < zeroedHeads(b.length); i++) {
+            b[i] = 0;
+        }
+        return b;
+    }
+
+    @Override
     public void observe(long step, double[] headLosses) {
         inner.observe(step, headLosses);
     }
