@@ -73,6 +73,15 @@ final class TrainOptions {
             + "adaloss:gamma=0.05,updateEvery=1. The schemes and their parameters:", "${sys:anytime.weightings}"})
     String weighting = "adaloss";
 
+    @Option(names = "--distill", paramLabel = "T:ALPHA", description = "Self-distillation: every early head also "
+            + "minimises ALPHA T^2 KL(softmax(final/T) || softmax(head/T)), the final head's logits held fixed, on top "
+            + "of its weighted cross-entropy (e.g. 3:0.5; default: none).")
+    String distill;
+
+    @Option(names = "--scale-head-decay", description = "Scale each head's linear-layer weight decay by its static "
+            + "loss weight, as the paper's code does (default: every head decays alike).")
+    boolean scaleHeadDecay;
+
     @Option(names = "--epochs", description = "Training epochs (default: ${DEFAULT-VALUE}).")
     int epochs = 7;
 
@@ -189,6 +198,13 @@ final class TrainOptions {
      */
     RunConfig runConfig() throws Exception {
         ArchitectureOptions architectureOptions = architectureOptions();
+        if (distill != null) {
+            try {
+                dev.anytimenn.train.Distillation.parse(distill);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--distill: " + e.getMessage(), e);
+            }
+        }
         try {
             LossWeightings.parse(weighting);
         } catch (IllegalArgumentException e) {
@@ -201,7 +217,12 @@ final class TrainOptions {
         Augmentation augmentation = dataConfig.defaultAugmentation();
         TrainConfig training = new TrainConfig(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule,
                 warmup, seed, valSize, trainLimit, cropPadding == null ? augmentation.padding() : cropPadding,
-                flip == null ? augmentation.flip() : flip, weighting);
+                flip == null ? augmentation.flip() : flip, weighting, null, scaleHeadDecay);
+        try {
+            training = training.withDistill(distill);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--distill: " + e.getMessage(), e);
+        }
         RunConfig config = new RunConfig(runName(), model, training, dataConfig);
         int heads;
         try {

@@ -45,24 +45,51 @@ public final class ExitEvaluator {
     /** Accuracy and mean cross-entropy of every exit: the exits protocol. */
     public static ExitMetrics evaluate(AnytimeNetwork net, NDManager manager, ImageSet set,
             Normalization norm, int batchSize) {
+        return evaluateImages(net, manager, set, norm, batchSize).metrics();
+    }
+
+    /**
+     * The exits protocol, keeping each image's label and every exit's predicted class.
+     *
+     * @param labels per image, in set order
+     * @param predicted per exit, per image, the arg-max class
+     */
+    public record ImageResults(ExitMetrics metrics, int[] labels, int[][] predicted) {}
+
+    /** As {@link #evaluate}, with the per-image predictions that paired tests between runs need. */
+    public static ImageResults evaluateImages(AnytimeNetwork net, NDManager manager, ImageSet set,
+            Normalization norm, int batchSize) {
         int k = net.headCount();
+        int n = set.size();
         long[] correct = new long[k];
         double[] lossSum = new double[k];
+        int[] labels = new int[n];
+        int[][] predicted = new int[k][n];
+        int[] done = {0};
         forEachBatch(net, manager, set, norm, batchSize, (batch, logits, scope) -> {
             NDArray y = Losses.labels(scope, batch.labels());
+            int offset = done[0];
             for (int i = 0; i < k; i++) {
                 NDArray out = logits.get(i);
-                correct[i] += out.argMax(1).eq(y).sum().getLong();
+                NDArray classes = out.argMax(1);
+                correct[i] += classes.eq(y).sum().getLong();
                 lossSum[i] += Losses.crossEntropySum(out, y);
+                long[] p = classes.toLongArray();
+                for (int j = 0; j < p.length; j++) {
+                    predicted[i][offset + j] = (int) p[j];
+                }
             }
+            for (int j = 0; j < batch.size(); j++) {
+                labels[offset + j] = batch.labels()[j];
+            }
+            done[0] = offset + batch.size();
         });
         double[] accuracy = new double[k];
         double[] loss = new double[k];
-        int n = set.size();
         for (int i = 0; i < k; i++) {
             accuracy[i] = n == 0 ? Double.NaN : (double) correct[i] / n;
             loss[i] = n == 0 ? Double.NaN : lossSum[i] / n;
         }
-        return new ExitMetrics(accuracy, loss, n);
+        return new ImageResults(new ExitMetrics(accuracy, loss, n), labels, predicted);
     }
 }

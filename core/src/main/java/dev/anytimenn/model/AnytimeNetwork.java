@@ -87,6 +87,11 @@ public final class AnytimeNetwork extends AbstractBlock {
         return heads.size();
     }
 
+    /** Head {@code k} (0-based), the block that turns unit features into that exit's logits. */
+    public Block head(int k) {
+        return heads.get(k);
+    }
+
     /** The 1-based unit each head follows. */
     public int[] headAfterUnit() {
         return headAfterUnit.clone();

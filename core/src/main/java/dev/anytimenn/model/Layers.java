@@ -19,9 +19,14 @@ public final class Layers {
     /** Batch-norm momentum in DJL's convention (running = 0.9 running + 0.1 batch), as the paper's code. */
     static final float BN_MOMENTUM = 0.9f;
 
-    /** He-normal with fan-out, as the paper's code initialises convolutions. */
+    /**
+     * He-normal over the fan-in, N(0, 2 / (in channels x kernel area)): the paper's code keeps tensorpack's
+     * default convolution initialiser, {@code variance_scaling_initializer(2.0)}, whose mode is FAN_IN
+     * (a normal truncated at 2 sd with its sd raised by sqrt(1.3), which gives about the same variance).
+     * Until issue #17 this was fan-out, which made a convolution that widens its input start larger.
+     */
     private static final XavierInitializer HE_NORMAL = new XavierInitializer(
-            XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2);
+            XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2);
 
     private Layers() {}
 

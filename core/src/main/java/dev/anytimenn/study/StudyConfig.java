@@ -23,26 +23,40 @@ import java.util.List;
 
 /**
  * The paper's comparison of loss weightings against OPT: which network, recipe and data, which
- * weightings and seeds, and the depth fractions at which the ANN is compared with OPT networks.
+ * ANN arms (a weighting, with or without self-distillation) and seeds, and the depth fractions at which
+ * the ANN is compared with OPT networks.
  *
- * @param training the shared recipe; its {@code weighting} and {@code seed} are replaced per run
+ * @param training the shared recipe; its {@code weighting}, {@code distill} and {@code seed} are replaced per run
+ * @param arms the ANNs compared; a config file may instead list plain {@code weightings}, as the first
+ *     protocol's did
  * @param fractions depth fractions of the full network; each times L must be a unit carrying a head
  */
 public record StudyConfig(String name, ModelConfig model, TrainConfig training, DataConfig data,
-        List<String> weightings, List<Long> seeds, List<Double> fractions) {
+        List<StudyArm> arms, List<Long> seeds, List<Double> fractions) {
 
-    public static final List<String> WEIGHTINGS = List.of("const", "linear", "half-end", "sieve", "oscillating",
+    /** The first protocol's arms (results/study-fashion-mnist/study-v1.json keeps it runnable). */
+    public static final List<String> V1_WEIGHTINGS = List.of("const", "linear", "half-end", "sieve", "oscillating",
             "adaloss");
+    /** The authors' test scripts' AdaLoss: a slower average and the final head's bonus e = 1. */
+    public static final String ADALOSS_AUTHORS_SCRIPTS = "adaloss:mu=0.99,finalBonus=1";
+    /** Self-distillation of the v2 study's distilling arm: T = 3, alpha = 0.5. */
+    public static final String DISTILL = "3:0.5";
+    /** The study v2 arms, pre-registered in results/study-fashion-mnist/README.md. */
+    public static final List<StudyArm> ARMS = List.of(StudyArm.of("const"), StudyArm.of("oscillating"),
+            StudyArm.of("adaloss"), new StudyArm("adaloss-mu0.99-e1", ADALOSS_AUTHORS_SCRIPTS, null),
+            new StudyArm("adaloss-distill", "adaloss", DISTILL));
     /** 63 steps only: with the default U = 100 AdaLoss would never update and equal CONST. */
     public static final String QUICK_ADALOSS = "adaloss:updateEvery=8";
     static final List<String> QUICK_WEIGHTINGS = List.of("const", "linear", "half-end", "sieve", "oscillating",
             QUICK_ADALOSS);
     public static final List<Double> FRACTIONS = List.of(0.25, 0.5, 0.75, 1.0);
 
-    // Default recipe, sized so that the whole study (2 seeds x 10 runs) fits 90 minutes on 2 cores:
-    // bench/RESULTS.md has the throughput it was planned from and the measured wall time. No crops:
-    // see the demo's reasons.
-    static final int EPOCHS = 2;
+    // Default recipe (study v2), sized so that the whole study (3 seeds x 9 runs, 22.5 full networks)
+    // fits 2 hours on 2 cores: at the measured 708 images/s (bench/results/train-throughput-n4-c8-s3-b128-
+    // pad0.json) an epoch of the full network is 78 s, so 3 epochs are about 88 minutes of training and
+    // 4 would be about 117, over the budget once evaluation is added. No crops: see the demo's reasons.
+    static final int EPOCHS = 3;
+    static final List<Long> SEEDS = List.of(1L, 2L, 3L);
     static final int BATCH = 128;
     static final double LR = 0.1;
     static final double MOMENTUM = 0.9;
@@ -64,29 +78,53 @@ public record StudyConfig(String name, ModelConfig model, TrainConfig training, 
         if (model.units() != 0) {
             throw new IllegalArgumentException("model.units must be 0: the study truncates the network itself");
         }
-        weightings = nonEmpty("weightings", weightings);
+        arms = nonEmpty("arms", arms);
         seeds = nonEmpty("seeds", seeds);
         fractions = nonEmpty("fractions", fractions);
-        unique("weightings", weightings);
+        unique("arm names", arms.stream().map(StudyArm::name).toList());
         unique("seeds", seeds);
         unique("fractions", fractions);
         AnytimeNetwork net = Architectures.build(model);
-        for (String w : weightings) {
-            LossWeightings.create(w, net.headCount(), 0); // fails on an unknown name or a bad parameter
+        for (StudyArm arm : arms) {
+            LossWeightings.create(arm.weighting(), net.headCount(), 0); // fails on an unknown name or a bad parameter
         }
-        unique("weightings' folder names", weightings.stream().map(LossWeightings::fileName).toList());
+        unique("arms' folder names", arms.stream().map(StudyArm::folderStem).toList());
         for (double f : fractions) {
             unitsAt(f, net);
         }
     }
 
-    /** The built-in study: ResANN n = 4, c = 8, s = 1 on Fashion-MNIST (L = K = 12). */
+    /**
+     * The built-in study (v2, issue #17): ResANN n = 4, c = 8, s = 3 on Fashion-MNIST, so L = 12 units and
+     * K = 4 heads exactly at 1/4, 1/2, 3/4 and 1 of the depth; 3 epochs, 3 seeds, each head's linear
+     * weight decay scaled by its static weight as in the paper's code.
+     */
     public static StudyConfig defaults(Path dataDir) {
-        ModelConfig model = new ModelConfig("resann", 4, 8, 1, FASHION_CLASSES, FASHION);
+        ModelConfig model = new ModelConfig("resann", 4, 8, 3, FASHION_CLASSES, FASHION);
         TrainConfig training = new TrainConfig(EPOCHS, BATCH, LR, MOMENTUM, false, WEIGHT_DECAY, SCHEDULE, 0, 1,
-                VAL_SIZE, 0, CROP_PADDING, false, "const");
-        return new StudyConfig("study-fashion-mnist", model, training, DataConfig.fashionMnist(dataDir), WEIGHTINGS,
-                List.of(1L, 2L), FRACTIONS);
+                VAL_SIZE, 0, CROP_PADDING, false, "const").withScaleHeadDecay(true);
+        return new StudyConfig("study-fashion-mnist", model, training, DataConfig.fashionMnist(dataDir), ARMS, SEEDS,
+                FRACTIONS);
+    }
+
+    /**
+     * Reads a config that lists {@code arms}, or plain {@code weightings} as the first protocol's did (each
+     * then an arm named by its spec, so its folders and table keys are what they were).
+     */
+    @com.fasterxml.jackson.annotation.JsonCreator
+    static StudyConfig fromJson(@com.fasterxml.jackson.annotation.JsonProperty("name") String name,
+            @com.fasterxml.jackson.annotation.JsonProperty("model") ModelConfig model,
+            @com.fasterxml.jackson.annotation.JsonProperty("training") TrainConfig training,
+            @com.fasterxml.jackson.annotation.JsonProperty("data") DataConfig data,
+            @com.fasterxml.jackson.annotation.JsonProperty("arms") List<StudyArm> arms,
+            @com.fasterxml.jackson.annotation.JsonProperty("weightings") List<String> weightings,
+            @com.fasterxml.jackson.annotation.JsonProperty("seeds") List<Long> seeds,
+            @com.fasterxml.jackson.annotation.JsonProperty("fractions") List<Double> fractions) {
+        if (arms != null && weightings != null) {
+            throw new IllegalArgumentException("give either arms or weightings, not both");
+        }
+        return new StudyConfig(name, model, training, data,
+                arms != null ? arms : weightings == null ? null : StudyArm.of(weightings), seeds, fractions);
     }
 
     /** A tiny study to try the pipeline in minutes: c = 4, 1 epoch on 4000 images. */
@@ -94,21 +132,26 @@ public record StudyConfig(String name, ModelConfig model, TrainConfig training, 
         ModelConfig model = new ModelConfig("resann", 4, 4, 1, FASHION_CLASSES, FASHION);
         TrainConfig training = new TrainConfig(1, 64, LR, MOMENTUM, false, WEIGHT_DECAY, SCHEDULE, 0, 1,
                 500, 4000, CROP_PADDING, false, "const");
-        return new StudyConfig("study-quick", model, training, DataConfig.fashionMnist(dataDir), QUICK_WEIGHTINGS,
-                List.of(1L, 2L), FRACTIONS);
+        return new StudyConfig("study-quick", model, training, DataConfig.fashionMnist(dataDir),
+                StudyArm.of(QUICK_WEIGHTINGS), List.of(1L, 2L), FRACTIONS);
     }
 
-    /** The same study with other weightings, seeds and fractions (e.g. a smaller one for tests). */
-    public StudyConfig with(List<String> newWeightings, List<Long> newSeeds, List<Double> newFractions) {
-        return new StudyConfig(name, model, training, data, newWeightings, newSeeds, newFractions);
+    /** The same study with other arms, seeds and fractions (e.g. a smaller one for tests). */
+    public StudyConfig with(List<StudyArm> newArms, List<Long> newSeeds, List<Double> newFractions) {
+        return new StudyConfig(name, model, training, data, newArms, newSeeds, newFractions);
     }
 
     public StudyConfig withTraining(TrainConfig newTraining) {
-        return new StudyConfig(name, model, newTraining, data, weightings, seeds, fractions);
+        return new StudyConfig(name, model, newTraining, data, arms, seeds, fractions);
     }
 
     public StudyConfig withData(DataConfig newData) {
-        return new StudyConfig(name, model, training, newData, weightings, seeds, fractions);
+        return new StudyConfig(name, model, training, newData, arms, seeds, fractions);
+    }
+
+    /** The arms' names, in order: the keys of the study's tables. */
+    public List<String> armNames() {
+        return arms.stream().map(StudyArm::name).toList();
     }
 
     /** L, the number of units of the full network. */

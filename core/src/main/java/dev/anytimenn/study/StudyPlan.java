@@ -3,7 +3,6 @@ package dev.anytimenn.study;
 import dev.anytimenn.train.RunConfig;
 import dev.anytimenn.train.RunQueue;
 import dev.anytimenn.train.TrainConfig;
-import dev.anytimenn.weighting.LossWeightings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,22 +21,22 @@ public record StudyPlan(StudyConfig config, List<PlannedRun> runs) {
      * One run of the plan.
      *
      * @param folder stable folder name under {@code runs/}, also the run's name
-     * @param weighting the ANN's weighting, or {@link #OPT}
+     * @param arm the ANN arm's name ({@link StudyArm#name()}), or {@link #OPT}
      * @param fraction depth fraction of an OPT run; 1 for an ANN
      * @param units units of the trained network
      * @param relativeCost units / L, to estimate the time left
      */
-    public record PlannedRun(String folder, String weighting, long seed, double fraction, int units,
+    public record PlannedRun(String folder, String arm, long seed, double fraction, int units,
             double relativeCost, RunConfig config) implements RunQueue.Job {
 
         public boolean isOpt() {
-            return OPT.equals(weighting);
+            return OPT.equals(arm);
         }
 
         /** For progress lines, e.g. "adaloss seed 2" or "opt 0.25 seed 1". */
         @Override
         public String label() {
-            return (isOpt() ? OPT + " " + fractionKey(fraction) : weighting) + " seed " + seed;
+            return (isOpt() ? OPT + " " + fractionKey(fraction) : arm) + " seed " + seed;
         }
     }
 
@@ -52,22 +51,23 @@ public record StudyPlan(StudyConfig config, List<PlannedRun> runs) {
             for (double f : config.fractions()) {
                 int units = config.unitsAt(f);
                 String folder = OPT + "-" + fractionKey(f) + "-seed" + seed;
-                runs.add(run(config, folder, OPT, seed, f, units, total));
+                runs.add(run(config, folder, OPT, seed, f, units, total,
+                        config.training().forRun(seed, OPT).withDistill(null)));
             }
-            for (String w : config.weightings()) {
-                runs.add(run(config, LossWeightings.fileName(w) + "-seed" + seed, w, seed, 1.0, 0, total));
+            for (StudyArm arm : config.arms()) {
+                runs.add(run(config, arm.folderStem() + "-seed" + seed, arm.name(), seed, 1.0, 0, total,
+                        arm.recipe(config.training(), seed)));
             }
         }
         return new StudyPlan(config, runs);
     }
 
-    private static PlannedRun run(StudyConfig config, String folder, String weighting, long seed, double fraction,
-            int units, int total) {
-        TrainConfig training = config.training().forRun(seed, weighting);
+    private static PlannedRun run(StudyConfig config, String folder, String arm, long seed, double fraction,
+            int units, int total, TrainConfig training) {
         // units 0 keeps the ANN's model config identical to the study's
         RunConfig run = new RunConfig(folder, config.model().withUnits(units), training, config.data());
         int trained = units == 0 ? total : units;
-        return new PlannedRun(folder, weighting, seed, fraction, trained, (double) trained / total, run);
+        return new PlannedRun(folder, arm, seed, fraction, trained, (double) trained / total, run);
     }
 
     /** The key of a fraction in folder names and JSON: "0.25", "0.5", "0.75", "1.0". */

@@ -16,7 +16,7 @@ import java.util.Map;
  * Over seeds: the mean and the sample standard deviation (null with one seed). The relative increase
  * compares the mean errors: 100 (mean err_ANN - mean err_OPT) / mean err_OPT.
  *
- * @param exits per ANN weighting, every exit's error over seeds
+ * @param exits per ANN arm (named as {@link StudyArm#name()}), every exit's error over seeds
  * @param opt per fraction key ("0.25"), the OPT network's final-exit error over seeds
  * @param atFractions per weighting and fraction key, the ANN exit after unit fraction * L
  * @param relativeErrorIncreaseVsOpt per weighting: fraction keys and "mean" (of the fractions) to percent
@@ -31,7 +31,7 @@ public record StudyResults(List<RunResult> runs, Map<String, List<ExitStats>> ex
     public static final String MEAN = "mean";
 
     /** One run's test errors, as study.json lists them. */
-    public record RunResult(String name, String weighting, long seed, double fraction, int units,
+    public record RunResult(String name, String arm, long seed, double fraction, int units,
             double trainingSeconds, List<RunExit> exits) {}
 
     public record RunExit(int index, int afterUnit, long macs, long cumulativeMacs, double testError) {}
@@ -65,7 +65,7 @@ public record StudyResults(List<RunResult> runs, Map<String, List<ExitStats>> ex
             if (run.isOpt()) {
                 optByFraction.computeIfAbsent(StudyPlan.fractionKey(run.fraction()), k -> new ArrayList<>()).add(report);
             } else {
-                byWeighting.computeIfAbsent(run.weighting(), k -> new ArrayList<>()).add(report);
+                byWeighting.computeIfAbsent(run.arm(), k -> new ArrayList<>()).add(report);
             }
         }
         Map<String, ExitStats> opt = new LinkedHashMap<>();
@@ -118,7 +118,7 @@ public record StudyResults(List<RunResult> runs, Map<String, List<ExitStats>> ex
         for (ExitResult x : report.exits()) {
             exits.add(new RunExit(x.index(), x.afterUnit(), x.macs(), x.cumulativeMacs(), x.testError()));
         }
-        return new RunResult(run.folder(), run.weighting(), run.seed(), run.fraction(), run.units(),
+        return new RunResult(run.folder(), run.arm(), run.seed(), run.fraction(), run.units(),
                 report.trainingSeconds(), exits);
     }
 

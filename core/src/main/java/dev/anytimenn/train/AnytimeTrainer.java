@@ -51,6 +51,7 @@ public final class AnytimeTrainer implements AutoCloseable {
     private final SgdOptimizer optimizer;
     private final LearningRateSchedule schedule;
     private final ParameterStore parameterStore;
+    private final Distillation distillation; // null for none
 
     private Path modelFile;
     private List<String> classNames;
@@ -76,7 +77,9 @@ public final class AnytimeTrainer implements AutoCloseable {
         this.weighting = weighting;
         this.listener = listener == null ? TrainingListener.SILENT : listener;
         this.checkpointFile = checkpointFile;
-        this.optimizer = new SgdOptimizer(net, manager, config.momentum(), config.nesterov(), config.weightDecay());
+        this.optimizer = new SgdOptimizer(net, manager, config.momentum(), config.nesterov(), config.weightDecay(),
+                config.scaleHeadDecay() ? HeadDecay.scales(net, weighting.staticWeights()) : java.util.Map.of());
+        this.distillation = config.distillation().orElse(null);
         this.schedule = LearningRateSchedule.of(config);
         this.parameterStore = new ParameterStore(manager, false);
     }
@@ -191,7 +194,7 @@ public final class AnytimeTrainer implements AutoCloseable {
         }
     }
 
-    /** One joint step over all heads; returns the weighted loss. */
+    /** One joint step over all heads; returns the weighted loss (with the distillation terms, if any). */
     private double trainStep(Batch batch, double[] weights, double lr, int epoch, int stepInEpoch) {
         float[] headLosses;
         double weighted = 0;
@@ -206,11 +209,16 @@ public final class AnytimeTrainer implements AutoCloseable {
                     perHead.add(Losses.crossEntropyMean(out, y));
                 }
                 NDArray losses = NDArrays.stack(perHead);
-                collector.backward(losses.mul(b).sum());
+                NDArray total = losses.mul(b).sum();
+                if (distillation != null && logits.size() > 1) {
+                    NDArray teacher = logits.get(logits.size() - 1);
+                    for (int i = 0; i < logits.size() - 1; i++) {
+                        total = total.add(distillation.loss(logits.get(i), teacher));
+                    }
+                }
+                collector.backward(total);
                 headLosses = losses.toFloatArray();
-            }
-            for (int i = 0; i < headLosses.length; i++) {
-                weighted += weights[i] * headLosses[i];
+                weighted = total.getFloat();
             }
             if (!Double.isFinite(weighted)) {
                 throw diverged(headLosses, weighted, epoch, stepInEpoch, lr);

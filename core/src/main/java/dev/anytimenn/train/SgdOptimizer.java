@@ -9,6 +9,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * SGD with momentum (optionally Nesterov) and decoupled choice of which parameters decay.
@@ -34,6 +35,15 @@ public final class SgdOptimizer implements AutoCloseable {
     private final boolean nesterov;
 
     public SgdOptimizer(Block model, NDManager parent, double momentum, boolean nesterov, double weightDecay) {
+        this(model, parent, momentum, nesterov, weightDecay, Map.of());
+    }
+
+    /**
+     * @param decayScale by {@link Parameter#getId()}, a factor on {@code weightDecay} for that parameter
+     *     (1 for any not named)
+     */
+    public SgdOptimizer(Block model, NDManager parent, double momentum, boolean nesterov, double weightDecay,
+            Map<String, Double> decayScale) {
         for (Parameter p : model.getParameters().values()) {
             if (p.requiresGradient()) {
                 parameters.add(p);
@@ -41,7 +51,9 @@ public final class SgdOptimizer implements AutoCloseable {
         }
         decay = new float[parameters.size()];
         for (int i = 0; i < decay.length; i++) {
-            decay[i] = parameters.get(i).getType() == Parameter.Type.WEIGHT ? (float) weightDecay : 0f;
+            Parameter p = parameters.get(i);
+            decay[i] = p.getType() == Parameter.Type.WEIGHT
+                    ? (float) (weightDecay * decayScale.getOrDefault(p.getId(), 1.0)) : 0f;
         }
         this.stateManager = parent.newSubManager();
         this.velocity = new NDArray[parameters.size()];
@@ -51,6 +63,11 @@ public final class SgdOptimizer implements AutoCloseable {
         }
         this.momentum = (float) momentum;
         this.nesterov = nesterov;
+    }
+
+    /** The weight decay each trainable parameter gets, in parameter order. */
+    float[] decays() {
+        return decay.clone();
     }
 
     /** Applies one update with the gradients from the last backward pass, then zeroes them. */

@@ -13,6 +13,9 @@ import dev.anytimenn.weighting.LossWeightings;
  * @param trainLimit train on the first N training images only; 0 means all
  * @param weighting a {@link LossWeightings} spec with the scheme's parameters, e.g. "adaloss",
  *     "adaloss:gamma=0.05,updateEvery=1", "opt:3"
+ * @param distill self-distillation "T:alpha" ({@link Distillation}), or null for none
+ * @param scaleHeadDecay scale each head's linear-layer weight decay by its static loss weight, as the paper's
+ *     code does (off by default: until issue #17 every head decayed alike)
  */
 public record TrainConfig(
         int epochs,
@@ -28,7 +31,17 @@ public record TrainConfig(
         int trainLimit,
         int cropPadding,
         boolean flip,
-        String weighting) {
+        String weighting,
+        String distill,
+        boolean scaleHeadDecay) {
+
+    /** A recipe without self-distillation, every head's weights decaying alike. */
+    public TrainConfig(int epochs, int batchSize, double lr, double momentum, boolean nesterov, double weightDecay,
+            String schedule, double warmupEpochs, long seed, int valSize, int trainLimit, int cropPadding, boolean flip,
+            String weighting) {
+        this(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule, warmupEpochs, seed, valSize, trainLimit,
+                cropPadding, flip, weighting, null, false);
+    }
 
     public TrainConfig {
         positive("epochs", epochs);
@@ -54,6 +67,17 @@ public record TrainConfig(
         if (weighting == null || weighting.isBlank()) {
             throw new IllegalArgumentException("weighting must be named");
         }
+        if (distill != null && distill.isBlank()) {
+            distill = null;
+        }
+        if (distill != null) {
+            Distillation.parse(distill); // fails with a message naming the option
+        }
+    }
+
+    /** The self-distillation of this recipe, if any. */
+    public java.util.Optional<Distillation> distillation() {
+        return distill == null ? java.util.Optional.empty() : java.util.Optional.of(Distillation.parse(distill));
     }
 
     /**
@@ -69,9 +93,11 @@ public record TrainConfig(
             @JsonProperty("seed") long seed, @JsonProperty("valSize") int valSize,
             @JsonProperty("trainLimit") int trainLimit, @JsonProperty("cropPadding") int cropPadding,
             @JsonProperty("flip") boolean flip, @JsonProperty("weighting") String weighting,
-            @JsonProperty("adaLoss") JsonNode adaLoss) {
+            @JsonProperty("adaLoss") JsonNode adaLoss, @JsonProperty("distill") String distill,
+            @JsonProperty("scaleHeadDecay") Boolean scaleHeadDecay) {
         return new TrainConfig(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule, warmupEpochs, seed,
-                valSize, trainLimit, cropPadding, flip, LossWeightings.withLegacyAdaLoss(weighting, adaLoss));
+                valSize, trainLimit, cropPadding, flip, LossWeightings.withLegacyAdaLoss(weighting, adaLoss), distill,
+                scaleHeadDecay != null && scaleHeadDecay);
     }
 
     private static void positive(String field, int value) {
@@ -83,12 +109,24 @@ public record TrainConfig(
     /** The same recipe for one run of an experiment: its own seed and weighting. */
     public TrainConfig forRun(long newSeed, String newWeighting) {
         return new TrainConfig(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule, warmupEpochs, newSeed,
-                valSize, trainLimit, cropPadding, flip, newWeighting);
+                valSize, trainLimit, cropPadding, flip, newWeighting, distill, scaleHeadDecay);
+    }
+
+    /** The same recipe with self-distillation "T:alpha", or none for null. */
+    public TrainConfig withDistill(String newDistill) {
+        return new TrainConfig(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule, warmupEpochs, seed,
+                valSize, trainLimit, cropPadding, flip, weighting, newDistill, scaleHeadDecay);
+    }
+
+    /** The same recipe with the heads' weight decay scaled by their static weights, or not. */
+    public TrainConfig withScaleHeadDecay(boolean scale) {
+        return new TrainConfig(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule, warmupEpochs, seed,
+                valSize, trainLimit, cropPadding, flip, weighting, distill, scale);
     }
 
     /** Same settings with another number of epochs (e.g. to extend a finished run). */
     public TrainConfig withEpochs(int newEpochs) {
         return new TrainConfig(newEpochs, batchSize, lr, momentum, nesterov, weightDecay, schedule,
-                warmupEpochs, seed, valSize, trainLimit, cropPadding, flip, weighting);
+                warmupEpochs, seed, valSize, trainLimit, cropPadding, flip, weighting, distill, scaleHeadDecay);
     }
 }

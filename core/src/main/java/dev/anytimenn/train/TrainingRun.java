@@ -15,6 +15,7 @@ import dev.anytimenn.eval.report.EpochSummary;
 import dev.anytimenn.eval.report.ExitResult;
 import dev.anytimenn.eval.report.ReportFiles;
 import dev.anytimenn.eval.report.RunReport;
+import dev.anytimenn.eval.report.TestPredictions;
 import dev.anytimenn.io.Jsons;
 import dev.anytimenn.model.AnytimeNetwork;
 import dev.anytimenn.model.Architectures;
@@ -90,10 +91,9 @@ public final class TrainingRun {
                     trainer.resumeFrom(folder.checkpoint(), checkpoint);
                 }
                 trainer.fit(data);
-                ExitMetrics metrics = ExitEvaluator.evaluate(net, manager, test, data.normalization(), EVAL_BATCH);
-                RunReport report = report(folder, config, net, metrics, trainer.history(), trainer.trainingSeconds());
-                ReportFiles.writeAll(report, folder.dir());
-                return report;
+                ExitEvaluator.ImageResults results = ExitEvaluator.evaluateImages(net, manager, test,
+                        data.normalization(), EVAL_BATCH);
+                return writeReports(folder, config, net, results, trainer.history(), trainer.trainingSeconds());
             }
         }
     }
@@ -108,11 +108,26 @@ public final class TrainingRun {
                     config.model(), manager);
             ImageSet test = (data == null ? config.data() : data).loadTest();
             CheckpointState state = checkpoint.state();
-            ExitMetrics metrics = ExitEvaluator.evaluate(net, manager, test, state.normalization(), EVAL_BATCH);
-            RunReport report = report(folder, config, net, metrics, state.history(), state.trainingSeconds());
-            ReportFiles.writeAll(report, folder.dir());
-            return report;
+            ExitEvaluator.ImageResults results = ExitEvaluator.evaluateImages(net, manager, test,
+                    state.normalization(), EVAL_BATCH);
+            return writeReports(folder, config, net, results, state.history(), state.trainingSeconds());
         }
+    }
+
+    /**
+     * Writes the per-image predictions (when the classes fit, see {@link TestPredictions}) and then the
+     * reports, so a run with a report.json also has its predictions.
+     */
+    private static RunReport writeReports(RunFolder folder, RunConfig config, AnytimeNetwork net,
+            ExitEvaluator.ImageResults results, List<EpochSummary> history, double trainingSeconds)
+            throws IOException {
+        if (net.config().classes() <= TestPredictions.MAX_CLASSES) {
+            TestPredictions.of(results.labels(), results.predicted())
+                    .write(folder.dir().resolve(TestPredictions.FILE));
+        }
+        RunReport report = report(folder, config, net, results.metrics(), history, trainingSeconds);
+        ReportFiles.writeAll(report, folder.dir());
+        return report;
     }
 
     /**

@@ -36,7 +36,7 @@ class StudyEndToEndTest {
         TrainConfig t = quick.training();
         TrainConfig small = new TrainConfig(1, 64, t.lr(), t.momentum(), t.nesterov(), t.weightDecay(), t.schedule(),
                 0, 1, 200, 300, 0, false, "const");
-        StudyConfig config = quick.withTraining(small).with(List.of("const", "adaloss"), List.of(1L, 2L),
+        StudyConfig config = quick.withTraining(small).with(StudyArm.of(List.of("const", "adaloss")), List.of(1L, 2L),
                 List.of(0.5, 1.0));
         StudyPlan plan = StudyPlan.of(config);
         Path out = temp.resolve("study");
@@ -112,10 +112,10 @@ class StudyEndToEndTest {
         StudyConfig quick = StudyConfig.quick(data);
         JsonNode relative = Jsons.MAPPER.readTree(out.resolve(StudyReport.JSON).toFile())
                 .get("relativeErrorIncreaseVsOpt");
-        assertThat(relative.fieldNames()).toIterable().containsExactlyElementsOf(quick.weightings());
+        assertThat(relative.fieldNames()).toIterable().containsExactlyElementsOf(quick.armNames());
         String md = Files.readString(out.resolve(StudyReport.MARKDOWN));
         assertThat(md).contains("| Weighting | 1/4 | 1/2 | 3/4 | 1 | mean |");
-        for (String w : quick.weightings()) {
+        for (String w : quick.armNames()) {
             assertThat(relative.get(w).fieldNames()).toIterable()
                     .containsExactly("0.25", "0.5", "0.75", "1.0", "mean");
             double sum = 0;

@@ -7,6 +7,7 @@ import dev.anytimenn.model.ModelConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.anytimenn.train.TrainConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,30 +44,41 @@ class StudyPlanTest {
     }
 
     @Test
-    void theDefaultStudyHasTwelveUnitsWithAHeadEach() {
+    void theDefaultStudyHasTwelveUnitsAndAHeadAtEachQuarter() {
         StudyConfig config = StudyConfig.defaults(DATA);
         assertThat(config.units()).isEqualTo(12);
+        assertThat(config.unitsAt(0.25)).isEqualTo(3);
         assertThat(config.unitsAt(0.75)).isEqualTo(9);
-        assertThat(StudyPlan.of(config).runs()).hasSize(20);
-        // the committed study's run folders and weightings, unchanged
-        assertThat(StudyPlan.of(config).runs().subList(4, 10).stream().map(StudyPlan.PlannedRun::folder).toList())
-                .containsExactly("const-seed1", "linear-seed1", "half-end-seed1", "sieve-seed1", "oscillating-seed1",
-                        "adaloss-seed1");
-        assertThat(StudyPlan.of(config).runs().get(9).config().training().weighting()).isEqualTo("adaloss");
+        assertThat(dev.anytimenn.model.Architectures.build(config.model()).headAfterUnit()).containsExactly(3, 6, 9, 12);
+        List<StudyPlan.PlannedRun> runs = StudyPlan.of(config).runs();
+        assertThat(runs).hasSize(3 * 9);
+        assertThat(runs.subList(4, 9).stream().map(StudyPlan.PlannedRun::folder).toList())
+                .containsExactly("const-seed1", "oscillating-seed1", "adaloss-seed1", "adaloss-mu0.99-e1-seed1",
+                        "adaloss-distill-seed1");
+        TrainConfig authors = runs.get(7).config().training();
+        assertThat(authors.weighting()).isEqualTo("adaloss:mu=0.99,finalBonus=1");
+        assertThat(authors.distill()).isNull();
+        TrainConfig distilled = runs.get(8).config().training();
+        assertThat(distilled.weighting()).isEqualTo("adaloss");
+        assertThat(distilled.distill()).isEqualTo("3:0.5");
+        assertThat(runs).allSatisfy(r -> assertThat(r.config().training().scaleHeadDecay()).isTrue());
+        assertThat(runs.stream().filter(StudyPlan.PlannedRun::isOpt))
+                .allSatisfy(r -> assertThat(r.config().training().distill()).isNull());
+        assertThat(runs.get(26).folder()).isEqualTo("adaloss-distill-seed3");
     }
 
     @Test
     void aFractionThatIsNoWholeUnitWithAHeadIsNamed() {
         StudyConfig quick = StudyConfig.quick(DATA);
-        assertThatThrownBy(() -> quick.with(quick.weightings(), quick.seeds(), List.of(0.3, 1.0)))
+        assertThatThrownBy(() -> quick.with(quick.arms(), quick.seeds(), List.of(0.3, 1.0)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fraction 0.3");
         // s = 2: heads after units 2, 4, ..., 12, none after unit 3
         ModelConfig strided = new ModelConfig("resann", 4, 4, 2, 10, quick.model().input());
-        assertThatThrownBy(() -> new StudyConfig("x", strided, quick.training(), quick.data(), quick.weightings(),
+        assertThatThrownBy(() -> new StudyConfig("x", strided, quick.training(), quick.data(), quick.arms(),
                 quick.seeds(), StudyConfig.FRACTIONS))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fraction 0.25")
                 .hasMessageContaining("no head");
-        assertThatThrownBy(() -> quick.with(List.of("const", "nope"), quick.seeds(), quick.fractions()))
+        assertThatThrownBy(() -> quick.with(StudyArm.of(List.of("const", "nope")), quick.seeds(), quick.fractions()))
                 .hasMessageContaining("nope");
     }
 

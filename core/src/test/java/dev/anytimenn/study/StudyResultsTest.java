@@ -30,7 +30,7 @@ class StudyResultsTest {
         StudyConfig quick = StudyConfig.quick(Path.of("unused"));
         ModelConfig model = new ModelConfig("resann", 4, 4, 3, 10, new InputShape(1, 28, 28));
         return new StudyConfig("hand", model, quick.training(), DataConfig.fashionMnist(Path.of("unused")),
-                List.of("const", "adaloss"), List.of(1L, 2L), StudyConfig.FRACTIONS);
+                StudyArm.of(List.of("const", "adaloss")), List.of(1L, 2L), StudyConfig.FRACTIONS);
     }
 
     /** Test errors per seed: OPT by fraction, the ANNs by exit. */
@@ -54,12 +54,12 @@ class StudyResultsTest {
             int heads = run.units() / 3;
             for (int k = 1; k <= heads; k++) {
                 double err = run.isOpt() ? (k == heads ? ERRORS.get("opt")[seed][heads - 1] : 0.5)
-                        : ERRORS.get(run.weighting())[seed][k - 1];
+                        : ERRORS.get(run.arm())[seed][k - 1];
                 exits.add(new ExitResult(k, 3 * k, 1000, 1000L * k, 1 - err));
             }
             List<EpochSummary> history = new ArrayList<>();
             for (int e = 0; e < 2; e++) {
-                double[] losses = run.weighting().equals("const") ? CONST_LOSSES[seed][e] : new double[] {1, 1, 1, 1};
+                double[] losses = run.arm().equals("const") ? CONST_LOSSES[seed][e] : new double[] {1, 1, 1, 1};
                 history.add(new EpochSummary(e + 1, 1, 0.1, 1, 1, new double[heads], losses, new double[heads]));
             }
             RunReport report = new RunReport(run.folder(), "2026-01-01T00:00:00Z", "fashion-mnist", 100, null, exits,

@@ -9,6 +9,7 @@ import dev.anytimenn.eval.ExitMetrics;
 import dev.anytimenn.eval.report.ExitResult;
 import dev.anytimenn.eval.report.ReportFiles;
 import dev.anytimenn.eval.report.RunReport;
+import dev.anytimenn.eval.report.TestPredictions;
 import dev.anytimenn.infer.AnytimeModel;
 import dev.anytimenn.model.ExitCost;
 import dev.anytimenn.model.InputShape;
@@ -61,6 +62,17 @@ class TrainingIntegrationTest {
             assertThat(folder.dir().resolve(file)).isNotEmptyFile();
         }
         assertThat(folder.readConfig()).isEqualTo(config);
+        // every test image's prediction is kept, and agrees with the reported accuracies
+        TestPredictions predictions = TestPredictions.read(folder.dir().resolve(TestPredictions.FILE));
+        assertThat(predictions.images()).isEqualTo(report.testImages());
+        for (int k = 0; k < report.exits().size(); k++) {
+            boolean[] correct = predictions.correct(k);
+            int right = 0;
+            for (boolean c : correct) {
+                right += c ? 1 : 0;
+            }
+            assertThat((double) right / correct.length).isEqualTo(report.exits().get(k).testAccuracy());
+        }
         assertThat(ReportFiles.readJson(folder.dir().resolve(ReportFiles.JSON)).exits()).isEqualTo(report.exits());
 
         // evaluating the saved checkpoint reproduces the accuracies of the finished run
