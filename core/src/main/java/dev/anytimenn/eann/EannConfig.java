@@ -27,8 +27,14 @@ import java.util.List;
  * ANN of the largest member's size, and OPT networks at several depths: every member's size, and
  * the largest member cut at {@code optFractions} of its units.
  *
+ * <p>Members after the first train with the recipe's weighting, usually eann-&lt;scheme&gt;: their first
+ * floor(K/2) heads weigh 0, as the previous member's final answer covers them. Member 0 has no previous
+ * member and trains with the same scheme unmasked (e.g. sieve), so the EANN's first answers come from
+ * trained heads ({@link EannPlan#memberWeighting}).
+ *
  * @param model member 0's network ({@code units} must be 0)
- * @param training the recipe of every run; its weighting is the members' (e.g. "eann-sieve")
+ * @param training the recipe of every run; its weighting is the members' (e.g. "eann-sieve"; member 0
+ *     trains without the eann- mask)
  * @param singleWeighting the weighting of the single ANN compared with the EANN
  */
 public record EannConfig(String name, ModelConfig model, int members, double base, TrainConfig training,

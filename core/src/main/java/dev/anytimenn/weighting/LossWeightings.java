@@ -59,6 +59,11 @@ public final class LossWeightings {
             return (secondHalf ? SecondHalfWeighting.PREFIX : "") + scheme.name()
                     + (changed.isEmpty() ? "" : ":" + changed);
         }
+
+        /** The same scheme and parameters without the eann- mask: every head trained as the scheme says. */
+        public Spec unmasked() {
+            return new Spec(scheme, parameters, false);
+        }
     }
 
     /**
