@@ -112,19 +112,19 @@ public final class EannReport {
         StringBuilder md = new StringBuilder();
         md.append("# EANN ").append(config.name()).append("\n\n");
         md.append(String.format(Locale.ROOT, "%d members of %s (c = %d, s = %d) with n growing by b = %s from n = %d, "
-                        + "trained with %s; %d epoch(s), seed %d, on %s. The answer at each exit is chosen on "
-                        + "validation errors; the errors below are test errors.%n%n", config.members(),
+                        + "trained with the weightings in the members table; %d epoch(s), seed %d, on %s. The answer"
+                        + " at each exit is chosen on validation errors among the exits whose heads were trained; the"
+                        + " errors below are test errors.%n%n", config.members(),
                 config.model().arch(), config.model().c(), config.model().s(), fmt(config.base()), config.model().n(),
-                config.training().weighting(), config.training().epochs(), config.training().seed(),
-                config.data().dataset()));
+                config.training().epochs(), config.training().seed(), config.data().dataset()));
         md.append("## Guarantees\n\n").append(summary(r).replace("\n", "\n\n")).append('\n');
         md.append("## Members\n\n");
         List<List<String>> members = new ArrayList<>();
         for (EannResults.MemberCost m : r.members()) {
-            members.add(List.of(m.name(), Integer.toString(m.n()), mmacs(m.macs()),
+            members.add(List.of(m.name(), Integer.toString(m.n()), m.weighting(), mmacs(m.macs()),
                     m.growthOverPrevious() == null ? "" : String.format(Locale.ROOT, "%.2f", m.growthOverPrevious())));
         }
-        md.append(MarkdownTable.render(List.of("Member", "n", "MMACs", "x previous"), members));
+        md.append(MarkdownTable.render(List.of("Member", "n", "Weighting", "MMACs", "x previous"), members));
         md.append("\n## EANN anytime curve\n\n");
         List<List<String>> curve = new ArrayList<>();
         for (EannResults.EannPoint p : r.eann()) {

@@ -1,11 +1,14 @@
 package dev.anytimenn.eann;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anytimenn.eval.report.EpochSummary;
 import dev.anytimenn.eval.report.ExitResult;
 import dev.anytimenn.eval.report.RunReport;
+import dev.anytimenn.io.Jsons;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,6 +18,11 @@ class EannResultsTest {
 
     /** A report with exits at {@code macs}, test errors {@code test} and last-epoch validation errors {@code val}. */
     private static RunReport report(String name, long[] macs, double[] test, double[] val) {
+        return report(name, "const", macs, test, val);
+    }
+
+    /** The same, trained with {@code weighting}. */
+    private static RunReport report(String name, String weighting, long[] macs, double[] test, double[] val) {
         List<ExitResult> exits = new ArrayList<>();
         double[] valAcc = new double[val.length];
         for (int i = 0; i < macs.length; i++) {
@@ -22,7 +30,9 @@ class EannResultsTest {
             valAcc[i] = 1 - val[i];
         }
         EpochSummary epoch = new EpochSummary(1, 1, 0.1, 1, 1, valAcc, new double[val.length], new double[val.length]);
-        return new RunReport(name, "now", "test", 100, null, exits, List.of(epoch), 1);
+        ObjectNode config = Jsons.MAPPER.createObjectNode();
+        config.putObject("training").put("weighting", weighting).put("seed", 1);
+        return new RunReport(name, "now", "test", 100, config, exits, List.of(epoch), 1);
     }
 
     private static final List<RunReport> MEMBERS = List.of(
@@ -75,6 +85,46 @@ class EannResultsTest {
         assertThat(last.quarterHolds()).isFalse();
         assertThat(r.quarter().holds()).isZero();
         assertThat(r.quarter().applicable()).isPositive();
+    }
+
+    @Test
+    void anUntrainedHeadWithALowValidationErrorIsNeverTheAnswer() {
+        // member 1 trained with eann-sieve: its first 2 of 4 heads weighed 0; their fake validation errors
+        // (0.01, 0.02) beat everything, yet member 0's final answers until member 1's trained heads
+        List<RunReport> members = List.of(
+                report("ann-0", "sieve", new long[] {50, 100}, new double[] {0.5, 0.4}, new double[] {0.5, 0.4}),
+                report("ann-1", "eann-sieve", new long[] {50, 100, 150, 200}, new double[] {0.9, 0.9, 0.35, 0.3},
+                        new double[] {0.01, 0.02, 0.35, 0.3}));
+        EannResults r = EannResults.of(List.of("ann-0", "ann-1"), List.of(1, 2), members, List.of(), OPT, 2);
+        assertThat(r.eann()).extracting(EannResults.EannPoint::answer).containsExactly("ann-0 exit 1", "ann-0 exit 2",
+                "ann-0 exit 2", "ann-0 exit 2", "ann-1 exit 3", "ann-1 exit 4");
+        assertThat(r.members()).extracting(EannResults.MemberCost::weighting).containsExactly("sieve", "eann-sieve");
+        EannSchedule schedule = EannResults.schedule(List.of("ann-0", "ann-1"), members);
+        assertThat(schedule.members().get(1).exits()).extracting(EannSchedule.MemberExit::trained)
+                .containsExactly(false, false, true, true);
+    }
+
+    @Test
+    void theCurveStartsAtTheFirstTrainedExit() {
+        // a member 0 trained with eann-sieve (as before #17): its first head of 3 never answers
+        List<RunReport> members = List.of(report("ann-0", "eann-sieve", new long[] {30, 60, 100},
+                new double[] {0.9, 0.5, 0.4}, new double[] {0.1, 0.5, 0.4}));
+        EannResults r = EannResults.of(List.of("ann-0"), List.of(1), members, List.of(), OPT, 2);
+        assertThat(r.eann()).extracting(EannResults.EannPoint::answer).containsExactly("ann-0 exit 2", "ann-0 exit 3");
+        assertThat(r.budgets().get(0).budget()).isEqualTo(60);
+        assertThat(r.budgets()).allSatisfy(b -> assertThat(b.eannError()).isNotNull());
+        EannSchedule schedule = EannResults.schedule(List.of("ann-0"), members);
+        assertThat(EannResults.errorAt(schedule, r.eann(), 40)).isNull();
+        assertThat(EannResults.errorAt(schedule, r.eann(), 60)).isEqualTo(0.5);
+    }
+
+    @Test
+    void aReportWithoutItsWeightingIsRefused() {
+        RunReport bare = new RunReport("ann-0", "now", "test", 100, null, MEMBERS.get(0).exits(),
+                MEMBERS.get(0).history(), 1);
+        assertThatThrownBy(() -> EannResults.schedule(List.of("ann-0"), List.of(bare)))
+                .hasMessage("ann-0: report.json's config names no training weighting, so which heads were trained"
+                        + " is unknown");
     }
 
     @Test
