@@ -84,9 +84,9 @@ public final class EannReport {
     /** The guarantees, for the terminal. */
     public static String summary(EannResults r) {
         return String.format(Locale.ROOT, "cost to the last member's final answer / its own cost: %.3f (bound b/(b-1)"
-                        + " = %.3f): %s%nEANN error at B <= best OPT within B/4: holds at %d of %d budgets where an OPT"
-                        + " network fits%nEANN error at B <= best OPT within B/2: holds at %d of %d budgets where an"
-                        + " OPT network fits%n", r.costRatio(), r.costRatioBound(),
+                        + " = %.3f): %s%nEANN error at B <= OPT at B/4: holds at %d of %d budgets where OPT networks"
+                        + " bracket B/4%nEANN error at B <= OPT at B/2: holds at %d of %d budgets where OPT networks"
+                        + " bracket B/2%n", r.costRatio(), r.costRatioBound(),
                 r.costRatioWithinBound() ? "within" : "EXCEEDED", r.quarter().holds(), r.quarter().applicable(),
                 r.half().holds(), r.half().applicable());
     }
@@ -96,7 +96,7 @@ public final class EannReport {
     }
 
     private static List<String> budgetHeaders() {
-        return List.of("Budget (MMACs)", "EANN error", "OPT within B/4", "holds", "OPT within B/2", "holds");
+        return List.of("Budget (MMACs)", "EANN error", "OPT at B/4", "holds", "OPT at B/2", "holds");
     }
 
     private static List<List<String>> budgetRows(EannResults r) {
@@ -141,8 +141,9 @@ public final class EannReport {
             base.add(List.of(p.name(), mmacs(p.macs()), pct(p.testError())));
         }
         md.append(MarkdownTable.render(List.of("Network", "MMACs", "Test error"), base));
-        md.append("\n## Checks per budget\n\nThe best OPT network within B/4 (B/2): the lowest test error of the OPT "
-                + "networks that cost at most that; blank where none is that cheap.\n\n");
+        md.append("\n## Checks per budget\n\nOPT at B/4 (B/2): the test error of OPT interpolated linearly in log MACs"
+                + " between the two OPT networks whose costs bracket B/4 (B/2); blank below the cheapest OPT network"
+                + " and above the dearest, where there is no OPT reference.\n\n");
         md.append(MarkdownTable.render(budgetHeaders(), budgetRows(r)));
         md.append("\n## Test error vs cost\n\n![EANN, single ANN and OPT: test error vs MMACs](").append(PNG)
                 .append(")\n");

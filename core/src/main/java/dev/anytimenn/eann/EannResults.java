@@ -10,11 +10,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * The measured curves of an EANN and its baselines, and the paper's two guarantees checked on them.
+ * The measured curves of an EANN and its baselines, and the paper's two guarantees checked on them:
+ * the EANN's error at budget B against OPT's at B/4 and at B/2, OPT's error at a cost being
+ * interpolated in log MACs between the OPT networks ({@link #optAt}).
  * Errors are test-set fractions; the EANN's answer at each exit is chosen on validation errors
  * ({@link EannSchedule}), so the test errors here are not used to pick anything.
  *
@@ -40,8 +42,9 @@ public record EannResults(List<MemberCost> members, List<EannPoint> eann, List<P
     public record Point(String name, long macs, double testError) {}
 
     /**
-     * One budget B: the EANN's error at B (null before its first exit) against the best OPT network
-     * that costs at most B/4 and B/2 (null when none is that cheap: the check does not apply).
+     * One budget B: the EANN's error at B (null before its first answer) against OPT's error at B/4 and
+     * at B/2, interpolated in log MACs between the OPT networks ({@link #optAt}; null outside their costs:
+     * the check does not apply).
      */
     public record BudgetCheck(long budget, Double eannError, Double optErrorAtQuarter, Boolean quarterHolds,
             Double optErrorAtHalf, Boolean halfHolds) {}
@@ -148,8 +151,8 @@ public record EannResults(List<MemberCost> members, List<EannPoint> eann, List<P
         int halfHolds = 0;
         for (long b : grid(curve.get(0).cumulativeMacs(), schedule.totalCost())) {
             Double eannError = errorAt(schedule, curve, b);
-            Double atQuarter = bestOptWithin(opt, b / 4.0);
-            Double atHalf = bestOptWithin(opt, b / 2.0);
+            Double atQuarter = optAt(opt, b / 4.0);
+            Double atHalf = optAt(opt, b / 2.0);
             Boolean quarter = eannError == null || atQuarter == null ? null : eannError <= atQuarter;
             Boolean half = eannError == null || atHalf == null ? null : eannError <= atHalf;
             if (quarter != null) {
@@ -193,11 +196,40 @@ public record EannResults(List<MemberCost> members, List<EannPoint> eann, List<P
                 .map(EannPoint::testError).orElse(null);
     }
 
-    /** The lowest test error of an OPT network costing at most {@code budget}; null when none does. */
-    static Double bestOptWithin(List<Point> opt, double budget) {
-        Optional<Double> best = opt.stream().filter(p -> p.macs() <= budget).map(Point::testError)
-                .min(Double::compare);
-        return best.orElse(null);
+    /**
+     * OPT's test error at {@code budget} MACs: linear in log MACs between the two OPT networks whose
+     * costs bracket it (at an OPT network's own cost, its error; of networks of equal cost, the lower).
+     * Null below the cheapest OPT network and above the dearest: no pair brackets the budget there, so
+     * there is no reference to compare with. (The best OPT network within the budget, used before, would
+     * compare the EANN at B with an OPT network of much less than B/4 between two OPT costs: too lenient.)
+     */
+    static Double optAt(List<Point> opt, double budget) {
+        List<Point> sorted = new ArrayList<>();
+        for (Point p : opt.stream().sorted(Comparator.comparingLong(Point::macs)).toList()) {
+            Point last = sorted.isEmpty() ? null : sorted.get(sorted.size() - 1);
+            if (last != null && last.macs() == p.macs()) {
+                if (p.testError() < last.testError()) {
+                    sorted.set(sorted.size() - 1, p);
+                }
+            } else {
+                sorted.add(p);
+            }
+        }
+        for (int i = 0; i < sorted.size(); i++) {
+            Point hi = sorted.get(i);
+            if (budget == hi.macs()) {
+                return hi.testError();
+            }
+            if (budget < hi.macs()) {
+                if (i == 0) {
+                    return null;
+                }
+                Point lo = sorted.get(i - 1);
+                double t = (Math.log(budget) - Math.log(lo.macs())) / (Math.log(hi.macs()) - Math.log(lo.macs()));
+                return lo.testError() + t * (hi.testError() - lo.testError());
+            }
+        }
+        return null;
     }
 
     private static List<Point> exitPoints(String name, RunReport r) {
