@@ -53,8 +53,8 @@ class EannPredictorTest {
             int untrained = k == 0 ? 1 : 3;
             List<EannSchedule.MemberExit> exits = new ArrayList<>();
             for (int j = 0; j < costs.size(); j++) {
-                exits.add(new EannSchedule.MemberExit(costs.get(j).cumulativeMacs(), j < untrained ? 0.01 : 0.5 - 0.01 * j,
-                        j >= untrained));
+                double error = j < untrained ? 0.01 : 0.5 - 0.01 * j;
+                exits.add(new EannSchedule.MemberExit(costs.get(j).cumulativeMacs(), error, j >= untrained));
             }
             out.add(new EannSchedule.Member("ann-" + k, exits));
         }
