@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The configs committed under results/ and bench/results/, written before architectures and weightings
  * owned their options (AdaLoss's then a field of the training config of its own), read as the very
  * configurations today's commands plan: so `eann train` and `study` over those folders resume or skip
- * rather than refusing them as another experiment, and `--reuse` finds them.
+ * rather than refusing them as another experiment, and `--reuse` finds them. (The committed EANN's
+ * member 0 was trained with eann-sieve; it now trains with sieve, so `eann train` refuses that one run.)
  */
 class CommittedConfigsTest {
 
@@ -67,8 +68,16 @@ class CommittedConfigsTest {
         Path dir = ROOT.resolve("results/eann-fashion-mnist");
         EannConfig committed = EannConfig.load(dir.resolve(EannPlan.CONFIG));
         assertThat(committed).isEqualTo(EannConfig.defaults(FASHION));
-        for (EannPlan.Job job : EannPlan.of(committed).all()) {
-            assertThat(new RunFolder(EannPlan.runDir(dir, job)).readConfig()).as(job.folder()).isEqualTo(job.config());
+        EannPlan plan = EannPlan.of(committed);
+        for (EannPlan.Job job : plan.all()) {
+            RunConfig planned = job.config();
+            if (job == plan.members().get(0)) {
+                // trained with eann-sieve before member 0 dropped the mask (#17): the same but for that
+                assertThat(planned.training().weighting()).isEqualTo("sieve");
+                planned = new RunConfig(planned.name(), planned.model(), planned.training().forRun(
+                        planned.training().seed(), committed.training().weighting()), planned.data());
+            }
+            assertThat(new RunFolder(EannPlan.runDir(dir, job)).readConfig()).as(job.folder()).isEqualTo(planned);
         }
     }
 

@@ -46,7 +46,8 @@ final class EannCommand implements Runnable {
         Double base;
 
         @Option(names = "--weighting", paramLabel = "W",
-                description = "Members' weighting, e.g. eann-sieve (default) or eann-adaloss.")
+                description = "Members' weighting, e.g. eann-sieve (default) or eann-adaloss; member 0 trains all"
+                        + " its heads, without the eann- mask (sieve, adaloss).")
         String weighting;
 
         @Option(names = "--reuse", paramLabel = "DIR", description = "Copy finished runs with the very same "

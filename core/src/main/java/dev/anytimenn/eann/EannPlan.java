@@ -12,7 +12,7 @@ import java.util.Locale;
 
 /**
  * The runs of an EANN folder: the members in {@code members/}, then the single ANN and the OPT
- * networks in {@code baselines/}.
+ * networks in {@code baselines/}. Member 0 trains every head ({@link #memberWeighting}).
  */
 public record EannPlan(EannConfig config, List<Job> members, Job single, List<Job> opt) {
 
@@ -26,8 +26,9 @@ public record EannPlan(EannConfig config, List<Job> members, Job single, List<Jo
         List<Job> members = new ArrayList<>();
         for (int k = 0; k < config.members(); k++) {
             ModelConfig m = config.member(k);
-            members.add(job("members/ann-" + k, "member " + k + " (n = " + m.n() + ", " + config.training().weighting()
-                    + ")", m, config, config.training().weighting(), largest));
+            String weighting = memberWeighting(config.training().weighting(), k);
+            members.add(job("members/ann-" + k, "member " + k + " (n = " + m.n() + ", " + weighting + ")", m, config,
+                    weighting, largest));
         }
         Job single = job("baselines/single-" + LossWeightings.fileName(config.singleWeighting()), "single ANN (n = " + config.largest().n()
                 + ", " + config.singleWeighting() + ")", config.largest(), config, config.singleWeighting(), largest);
@@ -46,6 +47,18 @@ public record EannPlan(EannConfig config, List<Job> members, Job single, List<Jo
                     "opt", largest));
         }
         return new EannPlan(config, members, single, dedupe(opt));
+    }
+
+    /**
+     * The weighting member {@code k} trains with: {@code spec}, the config's, for every member after the
+     * first, and for member 0 the same spec without the eann- mask ("sieve" for "eann-sieve"). The mask
+     * leaves a member's first floor(K/2) heads to the previous member's final answer, which costs about
+     * as much; member 0 has no previous member, so masked it would give the EANN's first answers from
+     * heads that were never trained.
+     */
+    public static String memberWeighting(String spec, int k) {
+        LossWeightings.Spec parsed = LossWeightings.parse(spec);
+        return k == 0 && parsed.secondHalf() ? parsed.unmasked().canonical() : spec;
     }
 
     /** Every run, in training order. */

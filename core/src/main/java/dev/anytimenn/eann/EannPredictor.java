@@ -16,7 +16,9 @@ import java.util.List;
  * <p>One {@link StoppingPolicy} serves the whole call, so a cost budget or a deadline is shared by the
  * members in turn (a member whose next exit does not fit what is left is not started); a confidence
  * rule has one threshold per exit of the sequence, and at a member's last exit a sample leaves once
- * the answer it holds then is confident enough. Not thread-safe, like the member predictors.
+ * the answer it holds then is confident enough. A sample never leaves at an exit whose head was not
+ * trained (its confidence means nothing), and before the first trained exit there is no answer.
+ * Not thread-safe, like the member predictors.
  */
 public final class EannPredictor implements AutoCloseable {
 
@@ -54,6 +56,7 @@ public final class EannPredictor implements AutoCloseable {
         }
         long start = System.nanoTime();
         StoppingPolicy policy = rule.start(schedule.steps().size(), start);
+        StoppingPolicy withinMembers = trainedExitsOnly(policy);
         int n = images.size();
         // per sample: the member predictions that answered, by schedule step
         Prediction[][] byStep = new Prediction[n][schedule.steps().size()];
@@ -70,7 +73,7 @@ public final class EannPredictor implements AutoCloseable {
             for (int i : active) {
                 batch.add(images.get(i));
             }
-            AnytimePredictor.Run run = member.run(batch, policy, schedule.stepIndex(k, 0), start);
+            AnytimePredictor.Run run = member.run(batch, withinMembers, schedule.stepIndex(k, 0), start);
             List<Integer> going = new ArrayList<>();
             for (int r = 0; r < batch.size(); r++) {
                 int i = active.get(r);
@@ -83,8 +86,11 @@ public final class EannPredictor implements AutoCloseable {
                 byStep[i][step] = p;
                 heldStep[i] = step;
                 boolean reachedFinal = p.exit() == member.exitCosts().size();
-                if (reachedFinal && !policy.done(step, heldPrediction(step, byStep[i]).probabilities())) {
-                    going.add(i);
+                if (reachedFinal) {
+                    Prediction held = heldPrediction(step, byStep[i]);
+                    if (held == null || !policy.done(step, held.probabilities())) {
+                        going.add(i);
+                    }
                 }
             }
             active = going;
@@ -100,17 +106,40 @@ public final class EannPredictor implements AutoCloseable {
         return List.of(answers);
     }
 
+    /** The prediction that answers at {@code step}; null while the EANN has no answer there. */
     private Prediction heldPrediction(int step, Prediction[] byStep) {
         EannSchedule.Step s = schedule.steps().get(step);
-        return byStep[schedule.stepIndex(s.answerMember(), s.answerExit())];
+        return s.answered() ? byStep[schedule.stepIndex(s.answerMember(), s.answerExit())] : null;
+    }
+
+    /** {@code policy}, but no sample leaves at an untrained exit whatever its confidence there. */
+    private StoppingPolicy trainedExitsOnly(StoppingPolicy policy) {
+        return new StoppingPolicy() {
+            @Override
+            public boolean mayRun(long macsToNextExit, double expectedNanosToNextExit, long nowNanos) {
+                return policy.mayRun(macsToNextExit, expectedNanosToNextExit, nowNanos);
+            }
+
+            @Override
+            public void spent(long macs) {
+                policy.spent(macs);
+            }
+
+            @Override
+            public boolean done(int exit, float[] probabilities) {
+                EannSchedule.Step s = schedule.steps().get(exit);
+                return schedule.members().get(s.member()).exits().get(s.exit()).trained()
+                        && policy.done(exit, probabilities);
+            }
+        };
     }
 
     private Prediction answer(int step, Prediction[] byStep, long macs, double elapsed) {
-        if (step < 0) {
+        Prediction held = step < 0 ? null : heldPrediction(step, byStep);
+        if (held == null) {
             return new Prediction(-1, new float[0], 0, macs, elapsed);
         }
         EannSchedule.Step s = schedule.steps().get(step);
-        Prediction held = heldPrediction(step, byStep);
         int exit = schedule.stepIndex(s.answerMember(), s.answerExit()) + 1;
         return new Prediction(held.label(), held.probabilities(), exit, macs, elapsed);
     }

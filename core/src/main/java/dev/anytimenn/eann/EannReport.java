@@ -84,9 +84,9 @@ public final class EannReport {
     /** The guarantees, for the terminal. */
     public static String summary(EannResults r) {
         return String.format(Locale.ROOT, "cost to the last member's final answer / its own cost: %.3f (bound b/(b-1)"
-                        + " = %.3f): %s%nEANN error at B <= best OPT within B/4: holds at %d of %d budgets where an OPT"
-                        + " network fits%nEANN error at B <= best OPT within B/2: holds at %d of %d budgets where an"
-                        + " OPT network fits%n", r.costRatio(), r.costRatioBound(),
+                        + " = %.3f): %s%nEANN error at B <= OPT at B/4: holds at %d of %d budgets where OPT networks"
+                        + " bracket B/4%nEANN error at B <= OPT at B/2: holds at %d of %d budgets where OPT networks"
+                        + " bracket B/2%n", r.costRatio(), r.costRatioBound(),
                 r.costRatioWithinBound() ? "within" : "EXCEEDED", r.quarter().holds(), r.quarter().applicable(),
                 r.half().holds(), r.half().applicable());
     }
@@ -96,7 +96,7 @@ public final class EannReport {
     }
 
     private static List<String> budgetHeaders() {
-        return List.of("Budget (MMACs)", "EANN error", "OPT within B/4", "holds", "OPT within B/2", "holds");
+        return List.of("Budget (MMACs)", "EANN error", "OPT at B/4", "holds", "OPT at B/2", "holds");
     }
 
     private static List<List<String>> budgetRows(EannResults r) {
@@ -112,19 +112,19 @@ public final class EannReport {
         StringBuilder md = new StringBuilder();
         md.append("# EANN ").append(config.name()).append("\n\n");
         md.append(String.format(Locale.ROOT, "%d members of %s (c = %d, s = %d) with n growing by b = %s from n = %d, "
-                        + "trained with %s; %d epoch(s), seed %d, on %s. The answer at each exit is chosen on "
-                        + "validation errors; the errors below are test errors.%n%n", config.members(),
+                        + "trained with the weightings in the members table; %d epoch(s), seed %d, on %s. The answer"
+                        + " at each exit is chosen on validation errors among the exits whose heads were trained; the"
+                        + " errors below are test errors.%n%n", config.members(),
                 config.model().arch(), config.model().c(), config.model().s(), fmt(config.base()), config.model().n(),
-                config.training().weighting(), config.training().epochs(), config.training().seed(),
-                config.data().dataset()));
+                config.training().epochs(), config.training().seed(), config.data().dataset()));
         md.append("## Guarantees\n\n").append(summary(r).replace("\n", "\n\n")).append('\n');
         md.append("## Members\n\n");
         List<List<String>> members = new ArrayList<>();
         for (EannResults.MemberCost m : r.members()) {
-            members.add(List.of(m.name(), Integer.toString(m.n()), mmacs(m.macs()),
+            members.add(List.of(m.name(), Integer.toString(m.n()), m.weighting(), mmacs(m.macs()),
                     m.growthOverPrevious() == null ? "" : String.format(Locale.ROOT, "%.2f", m.growthOverPrevious())));
         }
-        md.append(MarkdownTable.render(List.of("Member", "n", "MMACs", "x previous"), members));
+        md.append(MarkdownTable.render(List.of("Member", "n", "Weighting", "MMACs", "x previous"), members));
         md.append("\n## EANN anytime curve\n\n");
         List<List<String>> curve = new ArrayList<>();
         for (EannResults.EannPoint p : r.eann()) {
@@ -141,8 +141,9 @@ public final class EannReport {
             base.add(List.of(p.name(), mmacs(p.macs()), pct(p.testError())));
         }
         md.append(MarkdownTable.render(List.of("Network", "MMACs", "Test error"), base));
-        md.append("\n## Checks per budget\n\nThe best OPT network within B/4 (B/2): the lowest test error of the OPT "
-                + "networks that cost at most that; blank where none is that cheap.\n\n");
+        md.append("\n## Checks per budget\n\nOPT at B/4 (B/2): the test error of OPT interpolated linearly in log MACs"
+                + " between the two OPT networks whose costs bracket B/4 (B/2); blank below the cheapest OPT network"
+                + " and above the dearest, where there is no OPT reference.\n\n");
         md.append(MarkdownTable.render(budgetHeaders(), budgetRows(r)));
         md.append("\n## Test error vs cost\n\n![EANN, single ANN and OPT: test error vs MMACs](").append(PNG)
                 .append(")\n");

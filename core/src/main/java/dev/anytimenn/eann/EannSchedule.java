@@ -7,16 +7,31 @@ import java.util.Optional;
 /**
  * When each exit of an EANN is reached and which prediction answers then. Members run one after
  * another on the same input; every exit reached is a step. At ANN_k's exit j the answer is that exit
- * if its validation error beats the answer held when ANN_k started (the previous member's final
- * answer), otherwise that held answer. The first member's exits always answer.
+ * if its head was trained and its validation error beats the answer held when ANN_k started (the
+ * previous member's final answer), otherwise that held answer. The first member's trained exits
+ * always answer; before the first of them the EANN has no answer.
+ *
+ * <p>A head whose loss weight was 0 throughout training (the first half of an eann- member's) never
+ * answers, whatever its validation error: nothing made it a good classifier, and a low error there
+ * would be luck of the validation set or features shared with the trained heads, not a property to
+ * rely on on new inputs.
  *
  * @param members the members in running order
  * @param steps every exit of every member, in the order they are reached
  */
 public record EannSchedule(List<Member> members, List<Step> steps) {
 
-    /** One exit of a member: its cumulative MACs within the member and its validation error. */
-    public record MemberExit(long cumulativeMacs, double validationError) {}
+    /**
+     * One exit of a member: its cumulative MACs within the member, its validation error, and whether its
+     * head was trained (its weight in the member's weighting was ever above 0).
+     */
+    public record MemberExit(long cumulativeMacs, double validationError, boolean trained) {
+
+        /** A trained exit. */
+        public MemberExit(long cumulativeMacs, double validationError) {
+            this(cumulativeMacs, validationError, true);
+        }
+    }
 
     /** One member: its exits in order. Its cost is its final exit's cumulative MACs. */
     public record Member(String name, List<MemberExit> exits) {
@@ -39,11 +54,17 @@ public record EannSchedule(List<Member> members, List<Step> steps) {
 
     /**
      * Reaching exit {@code exit} (0-based) of member {@code member} at {@code cumulativeMacs} of the
-     * whole sequence; the answer then is exit {@code answerExit} of member {@code answerMember}.
+     * whole sequence; the answer then is exit {@code answerExit} of member {@code answerMember}, both
+     * -1 while no trained exit has been reached.
      */
     public record Step(int member, int exit, long cumulativeMacs, int answerMember, int answerExit) {
         public boolean answersWithOwnExit() {
             return member == answerMember && exit == answerExit;
+        }
+
+        /** Whether the EANN has an answer here: a trained exit has been reached. */
+        public boolean answered() {
+            return answerMember >= 0;
         }
     }
 
@@ -52,9 +73,13 @@ public record EannSchedule(List<Member> members, List<Step> steps) {
         steps = List.copyOf(steps);
     }
 
+    /** @throws IllegalArgumentException without members, or when no member has a trained exit */
     public static EannSchedule of(List<Member> members) {
         if (members.isEmpty()) {
             throw new IllegalArgumentException("an EANN needs at least one member");
+        }
+        if (members.stream().flatMap(m -> m.exits().stream()).noneMatch(MemberExit::trained)) {
+            throw new IllegalArgumentException("no member has a trained exit: the EANN would never answer");
         }
         List<Step> steps = new ArrayList<>();
         long offset = 0;
@@ -68,7 +93,7 @@ public record EannSchedule(List<Member> members, List<Step> steps) {
             double startError = heldError;
             for (int j = 0; j < m.exits().size(); j++) {
                 MemberExit e = m.exits().get(j);
-                boolean own = e.validationError() < startError;
+                boolean own = e.trained() && e.validationError() < startError;
                 steps.add(new Step(k, j, offset + e.cumulativeMacs(), own ? k : startMember, own ? j : startExit));
                 heldMember = own ? k : startMember;
                 heldExit = own ? j : startExit;

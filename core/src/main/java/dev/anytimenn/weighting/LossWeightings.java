@@ -59,6 +59,11 @@ public final class LossWeightings {
             return (secondHalf ? SecondHalfWeighting.PREFIX : "") + scheme.name()
                     + (changed.isEmpty() ? "" : ":" + changed);
         }
+
+        /** The same scheme and parameters without the eann- mask: every head trained as the scheme says. */
+        public Spec unmasked() {
+            return new Spec(scheme, parameters, false);
+        }
     }
 
     /**
@@ -131,7 +136,7 @@ public final class LossWeightings {
         Checks.heads(heads);
         Spec parsed = parse(spec);
         LossWeighting weighting = parsed.scheme().create(parsed.parameters(), heads, seed);
-        return parsed.secondHalf() ? new SecondHalfWeighting(weighting) : weighting;
+        return parsed.secondHalf() ? SecondHalfWeighting.of(weighting) : weighting;
     }
 
     /** The scheme names for help text, in registration order, then "eann-<scheme>". */
@@ -152,7 +157,8 @@ public final class LossWeightings {
             lines.add(s.name() + ": " + s.help() + (parameters.isEmpty() ? "" : "; parameters: " + parameters));
         }
         lines.add(SecondHalfWeighting.PREFIX + "<scheme>: the scheme with the first half of the heads weighing 0,"
-                + " as EANN members train (e.g. eann-sieve)");
+                + " as EANN members after the first train (e.g. eann-sieve; eann-oscillating draws its bonus among the"
+                + " other heads)");
         return lines;
     }
 

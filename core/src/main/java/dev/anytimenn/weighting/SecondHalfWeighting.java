@@ -5,14 +5,26 @@ package dev.anytimenn.weighting;
  * paper's code trains EANN members ("eann-sieve"): a member's early half is covered by the previous
  * member's final answer, which costs about as much when the costs double. The scheme still sees
  * every head's loss, so AdaLoss normalises over all heads as without the mask.
+ *
+ * <p>An oscillating scheme is not wrapped but rebuilt over the masked base ({@link #of}): the authors'
+ * code samples the bonus head among the heads of positive weight only, with half their total as the
+ * bonus; zeroing the bonus after sampling over every head would train the second half less.
  */
 public final class SecondHalfWeighting implements LossWeighting {
     public static final String PREFIX = "eann-";
 
     private final LossWeighting inner;
 
-    public SecondHalfWeighting(LossWeighting inner) {
+    private SecondHalfWeighting(LossWeighting inner) {
         this.inner = inner;
+    }
+
+    /** {@code inner} with its first floor(K/2) heads weighing 0, named "eann-" and its name. */
+    public static LossWeighting of(LossWeighting inner) {
+        if (inner instanceof OscillatingWeighting oscillating) {
+            return oscillating.masked(PREFIX + inner.name(), zeroedHeads(inner.heads()));
+        }
+        return new SecondHalfWeighting(inner);
     }
 
     /** The number of leading heads whose weight is 0: floor(K/2). */

@@ -93,8 +93,8 @@ class EannEndToEndTest {
         CliRun second = CliRun.of("eann", "train", "--quick", "--members", "2", "--data", data.toString(), "--reuse",
                 first.toString(), "--out", temp.resolve("second").toString());
         assertThat(second.code()).as(second.err()).isZero();
-        assertThat(second.out()).contains("member 0 (n = 1, eann-sieve): reused " + first.resolve("members/ann-0"));
-        assertThat(second.out()).contains("[1/6] member 0 (n = 1, eann-sieve) already done, skipped");
+        assertThat(second.out()).contains("member 0 (n = 1, sieve): reused " + first.resolve("members/ann-0"));
+        assertThat(second.out()).contains("[1/6] member 0 (n = 1, sieve) already done, skipped");
         assertThat(second.out()).contains("[2/6] member 1 (n = 2, eann-sieve): training");
     }
 }

@@ -63,6 +63,38 @@ class EannScheduleTest {
         assertThat(s.steps().get(3)).isEqualTo(new EannSchedule.Step(2, 1, 8, 2, 1));
     }
 
+    private static EannSchedule.MemberExit untrained(long macs, double error) {
+        return new EannSchedule.MemberExit(macs, error, false);
+    }
+
+    @Test
+    void anUntrainedExitNeverAnswersWhateverItsValidationError() {
+        // member 1's first two heads weighed 0 in training (eann-): 0.01 and 0.02 are luck, not skill
+        EannSchedule s = EannSchedule.of(List.of(
+                new EannSchedule.Member("ann-0", List.of(e(5, 0.40), e(10, 0.25))),
+                new EannSchedule.Member("ann-1", List.of(untrained(5, 0.01), untrained(10, 0.02), e(15, 0.30),
+                        e(20, 0.20)))));
+        assertThat(s.steps().subList(2, 6)).containsExactly(
+                new EannSchedule.Step(1, 0, 15, 0, 1), // held: ann-0's final
+                new EannSchedule.Step(1, 1, 20, 0, 1),
+                new EannSchedule.Step(1, 2, 25, 0, 1), // trained, but 0.30 does not beat 0.25
+                new EannSchedule.Step(1, 3, 30, 1, 3));
+    }
+
+    @Test
+    void beforeTheFirstTrainedExitThereIsNoAnswer() {
+        // a member 0 trained with its first head masked (as before #17)
+        EannSchedule s = EannSchedule.of(List.of(
+                new EannSchedule.Member("ann-0", List.of(untrained(5, 0.05), e(10, 0.25), e(15, 0.2)))));
+        assertThat(s.steps().get(0)).isEqualTo(new EannSchedule.Step(0, 0, 5, -1, -1));
+        assertThat(s.steps().get(0).answered()).isFalse();
+        assertThat(s.steps().get(1)).isEqualTo(new EannSchedule.Step(0, 1, 10, 0, 1));
+        assertThat(s.steps().get(2).answered()).isTrue();
+        assertThat(s.at(7).orElseThrow().answered()).isFalse();
+        assertThatThrownBy(() -> EannSchedule.of(List.of(new EannSchedule.Member("x", List.of(untrained(5, 0.1))))))
+                .hasMessage("no member has a trained exit: the EANN would never answer");
+    }
+
     @Test
     void rejectsBadMembers() {
         assertThatThrownBy(() -> EannSchedule.of(List.of())).hasMessageContaining("at least one member");

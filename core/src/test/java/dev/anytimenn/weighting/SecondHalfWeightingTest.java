@@ -29,6 +29,14 @@ class SecondHalfWeightingTest {
     }
 
     @Test
+    void eannOscillatingIsAnOscillationOverTheMaskedBaseNotAMaskedOscillation() {
+        LossWeighting w = make("eann-oscillating", 8);
+        assertThat(w).isInstanceOf(OscillatingWeighting.class);
+        assertThat(((OscillatingWeighting) w).baseWeights()).containsExactly(make("eann-sieve", 8).weights(0));
+        assertThat(make("eann-sieve", 8)).isInstanceOf(SecondHalfWeighting.class);
+    }
+
+    @Test
     void eannAdaLossAdaptsOnTheSecondHalfAndKeepsItsState() {
         LossWeighting w = make("eann-adaloss:updateEvery=1", 4);
         assertThat(w.name()).isEqualTo("eann-adaloss:updateEvery=1");
