@@ -202,17 +202,17 @@ public record EannResults(List<MemberCost> members, List<EannPoint> eann, List<P
      * Null below the cheapest OPT network and above the dearest: no pair brackets the budget there, so
      * there is no reference to compare with. (The best OPT network within the budget, used before, would
      * compare the EANN at B with an OPT network of much less than B/4 between two OPT costs: too lenient.)
+     * An OPT network worse than a cheaper one is left out first: at its cost the cheaper one is the
+     * optimum, and interpolating through it would make the reference zigzag (a shallow cut of a wide
+     * network is worse than a whole narrow one of about its cost).
      */
     static Double optAt(List<Point> opt, double budget) {
         List<Point> sorted = new ArrayList<>();
-        for (Point p : opt.stream().sorted(Comparator.comparingLong(Point::macs)).toList()) {
+        for (Point p : opt.stream().sorted(Comparator.comparingLong(Point::macs)
+                .thenComparingDouble(Point::testError)).toList()) {
             Point last = sorted.isEmpty() ? null : sorted.get(sorted.size() - 1);
-            if (last != null && last.macs() == p.macs()) {
-                if (p.testError() < last.testError()) {
-                    sorted.set(sorted.size() - 1, p);
-                }
-            } else {
-                sorted.add(p);
+            if (last == null || p.macs() != last.macs() && p.testError() <= last.testError()) {
+                sorted.add(p); // no worse than every cheaper network, so on the lower envelope
             }
         }
         for (int i = 0; i < sorted.size(); i++) {

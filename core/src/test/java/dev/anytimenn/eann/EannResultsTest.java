@@ -155,6 +155,11 @@ class EannResultsTest {
                 new EannResults.Point("b", 400, 0.25), new EannResults.Point("b2", 400, 0.20));
         assertThat(EannResults.optAt(twins, 200)).isCloseTo(0.30, within(1e-12));
         assertThat(EannResults.optAt(twins, 400)).isEqualTo(0.20);
+        // a network beaten by a cheaper one is not the optimum at its cost: the envelope skips it
+        List<EannResults.Point> zigzag = List.of(new EannResults.Point("narrow", 100, 0.40),
+                new EannResults.Point("wide cut short", 200, 0.45), new EannResults.Point("wide", 400, 0.20));
+        assertThat(EannResults.optAt(zigzag, 200)).isCloseTo(0.30, within(1e-12));
+        assertThat(EannResults.optAt(zigzag, 150)).isLessThan(0.40);
     }
 
     @Test
