@@ -70,7 +70,14 @@ public record StudyPlan(StudyConfig config, List<PlannedRun> runs) {
         return new PlannedRun(folder, weighting, seed, fraction, trained, (double) trained / total, run);
     }
 
-    /** The key of a fraction in folder names and JSON: "0.25", "0.5", "0.75", "1.0". */
+    /**
+     * The study's ANN arms, whose runs are {@code arm.folder(seed)}: for now one per weighting, without
+     * distillation, named as the folders of {@link #of} are.
+     */
+    public List<StudyArm> arms() {
+        return StudyArm.of(config.weightings());
+    }
+
     /** The folder of a study's runs. */
     public static Path runsDir(Path out) {
         return out.resolve(RUNS);
@@ -81,6 +88,7 @@ public record StudyPlan(StudyConfig config, List<PlannedRun> runs) {
         return RunQueue.runDir(runsDir(out), run);
     }
 
+    /** The key of a fraction in folder names and JSON: "0.25", "0.5", "0.75", "1.0". */
     public static String fractionKey(double fraction) {
         return Double.toString(fraction);
     }
