@@ -88,7 +88,7 @@ public record StudyConfig(String name, ModelConfig model, TrainConfig training, 
         for (StudyArm arm : arms) {
             LossWeightings.create(arm.weighting(), net.headCount(), 0); // fails on an unknown name or a bad parameter
         }
-        unique("arms' folder names", arms.stream().map(StudyArm::folderStem).toList());
+        unique("arms' folder names", arms.stream().map(a -> a.folder(0)).toList());
         for (double f : fractions) {
             unitsAt(f, net);
         }

@@ -55,7 +55,7 @@ public record StudyPlan(StudyConfig config, List<PlannedRun> runs) {
                         config.training().forRun(seed, OPT).withDistill(null)));
             }
             for (StudyArm arm : config.arms()) {
-                runs.add(run(config, arm.folderStem() + "-seed" + seed, arm.name(), seed, 1.0, 0, total,
+                runs.add(run(config, arm.folder(seed), arm.name(), seed, 1.0, 0, total,
                         arm.recipe(config.training(), seed)));
             }
         }
@@ -70,7 +70,13 @@ public record StudyPlan(StudyConfig config, List<PlannedRun> runs) {
         return new PlannedRun(folder, arm, seed, fraction, trained, (double) trained / total, run);
     }
 
-    /** The key of a fraction in folder names and JSON: "0.25", "0.5", "0.75", "1.0". */
+    /**
+     * The study's ANN arms, whose runs are {@code arm.folder(seed)}.
+     */
+    public List<StudyArm> arms() {
+        return config.arms();
+    }
+
     /** The folder of a study's runs. */
     public static Path runsDir(Path out) {
         return out.resolve(RUNS);
@@ -81,6 +87,7 @@ public record StudyPlan(StudyConfig config, List<PlannedRun> runs) {
         return RunQueue.runDir(runsDir(out), run);
     }
 
+    /** The key of a fraction in folder names and JSON: "0.25", "0.5", "0.75", "1.0". */
     public static String fractionKey(double fraction) {
         return Double.toString(fraction);
     }

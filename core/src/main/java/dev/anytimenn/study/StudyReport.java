@@ -25,9 +25,11 @@ public final class StudyReport {
     static final String OPT_SERIES = "OPT (truncated networks)";
 
     /** The layout of study.json. Errors are fractions, relative increases percent. */
-    @JsonPropertyOrder({"name", "createdAt", "wallSeconds", "trainingSeconds", "relativeErrorIncreaseVsOpt",
-            "opt", "exits", "atFractions", "geometricMeanValidationLoss", "runs", "config"})
+    @JsonPropertyOrder({"name", "createdAt", "wallSeconds", "trainingSeconds", "claims",
+            "relativeErrorIncreaseVsOpt", "opt", "exits", "atFractions", "geometricMeanValidationLoss", "runs",
+            "config"})
     public record StudyJson(String name, String createdAt, double wallSeconds, double trainingSeconds,
+            List<StudyClaims.Claim> claims,
             Map<String, Map<String, Double>> relativeErrorIncreaseVsOpt, Map<String, StudyResults.ExitStats> opt,
             Map<String, List<StudyResults.ExitStats>> exits,
             Map<String, Map<String, StudyResults.ExitStats>> atFractions,
@@ -52,29 +54,54 @@ public final class StudyReport {
         }
         StudyJson json = new StudyJson(config.name(),
                 OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString(), wallSeconds, training,
-                results.relativeErrorIncreaseVsOpt(), results.opt(), results.exits(), results.atFractions(),
+                results.claims(), results.relativeErrorIncreaseVsOpt(), results.opt(), results.exits(), results.atFractions(),
                 results.geometricMeanValidationLoss(), results.runs(), config);
         AtomicFiles.writeString(out.resolve(JSON), Jsons.MAPPER.writeValueAsString(json) + "\n");
     }
 
-    /** Mean test error against cumulative MMACs: one curve per weighting, OPT as loose points. */
+    /**
+     * Mean test error over seeds against cumulative MMACs: one curve per weighting, OPT as loose points,
+     * each point with a bar from the lowest to the highest error over seeds. The ANNs' exits all sit at
+     * the same costs, so each series is shifted sideways by a few tenths of a percent of the full cost
+     * ({@link #DODGE_SHARE} apart) to keep the bars apart.
+     */
     static List<ErrorCostPlot.Series> series(StudyResults results) {
-        List<ErrorCostPlot.Series> series = new ArrayList<>();
-        for (Map.Entry<String, List<StudyResults.ExitStats>> e : results.exits().entrySet()) {
-            series.add(series(e.getKey(), e.getValue(), true));
+        List<String> names = new ArrayList<>(results.exits().keySet());
+        List<List<StudyResults.ExitStats>> points = new ArrayList<>(results.exits().values());
+        names.add(OPT_SERIES);
+        points.add(List.copyOf(results.opt().values()));
+        long full = 0;
+        for (List<StudyResults.ExitStats> p : points) {
+            for (StudyResults.ExitStats x : p) {
+                full = Math.max(full, x.cumulativeMacs());
+            }
         }
-        series.add(series(OPT_SERIES, List.copyOf(results.opt().values()), false));
+        List<ErrorCostPlot.Series> series = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            double shift = (i - (names.size() - 1) / 2.0) * DODGE_SHARE * full / 1e6;
+            boolean opt = i == names.size() - 1;
+            series.add(series(names.get(i), points.get(i), !opt, shift));
+        }
         return series;
     }
 
-    private static ErrorCostPlot.Series series(String name, List<StudyResults.ExitStats> points, boolean connect) {
+    /** Neighbouring series' shift, as a share of the full network's cost. */
+    static final double DODGE_SHARE = 0.006;
+
+    private static ErrorCostPlot.Series series(String name, List<StudyResults.ExitStats> points, boolean connect,
+            double shift) {
         double[] x = new double[points.size()];
         double[] y = new double[points.size()];
+        double[] low = new double[points.size()];
+        double[] high = new double[points.size()];
         for (int i = 0; i < points.size(); i++) {
-            x[i] = points.get(i).cumulativeMacs() / 1e6;
-            y[i] = 100 * points.get(i).meanTestError();
+            StudyResults.ExitStats p = points.get(i);
+            x[i] = p.cumulativeMacs() / 1e6 + shift;
+            y[i] = 100 * p.meanTestError();
+            low[i] = 100 * p.testErrors().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+            high[i] = 100 * p.testErrors().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
         }
-        return new ErrorCostPlot.Series(name, x, y, connect);
+        return new ErrorCostPlot.Series(name, x, y, connect, List.of(), low, high);
     }
 
     /** Headers of the relative-increase table: "Weighting", the fractions as "1/4" ..., "mean". */
@@ -114,6 +141,7 @@ public final class StudyReport {
                         + "last head only.%n%n", config.model().arch(), "ANN", config.model().n(), config.model().c(),
                 config.model().s(), config.units(), config.data().dataset(), config.training().epochs(),
                 config.seeds()));
+        md.append(claimsMarkdown(results.claims(), config.seeds().size()));
         md.append("## Relative % increase in error vs OPT\n\n");
         md.append("100 (err - err_OPT) / err_OPT of the mean test errors over seeds, at each fraction of the depth; "
                 + "mean: of the fractions.\n\n");
@@ -157,7 +185,62 @@ public final class StudyReport {
             geoRows.add(row);
         }
         md.append(MarkdownTable.render(geoHeaders, geoRows));
-        md.append("\n## Test error vs cost\n\n![mean test error vs cumulative MMACs](").append(PNG).append(")\n");
+        md.append("\n## Test error vs cost\n\nMean over seeds; the bars run from the lowest to the highest seed."
+                + " Series are shifted sideways by ").append(fixed(100 * DODGE_SHARE, 1))
+                .append(" % of the full cost from each other so that their bars do not overlap.\n\n")
+                .append("![mean test error vs cumulative MMACs](").append(PNG).append(")\n");
+        return md.toString();
+    }
+
+    /**
+     * The "Claims (pre-registered)" section: the verdicts, then every comparison's per-seed numbers;
+     * empty when the study has no claim's arms.
+     */
+    static String claimsMarkdown(List<StudyClaims.Claim> claims, int seeds) {
+        if (claims.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("## Claims (pre-registered)\n\n");
+        md.append("As registered before the runs (results/study-fashion-mnist/README.md). Per seed: A - B, the"
+                + " difference in test error (percentage points), and McNemar's exact two-sided test on the test"
+                + " images (b: A right and B wrong, c: the opposite). A claim is supported only if A is lower in"
+                + " every seed with p < ").append(StudyClaims.ALPHA).append(" in every seed, contradicted if A"
+                + " is higher in every seed with p < ").append(StudyClaims.ALPHA).append(" in every seed, and"
+                + " otherwise not supported; \"not significantly higher\" holds unless it would be contradicted."
+                + " The paired t-test over the ").append(seeds).append(" seed(s) is reported, not used.\n\n");
+        List<List<String>> verdicts = new ArrayList<>();
+        for (StudyClaims.Claim c : claims) {
+            verdicts.add(List.of(c.id() + ". " + c.statement(), c.verdict().name().replace('_', ' '), c.reason()));
+        }
+        md.append(MarkdownTable.render(List.of("Claim", "Verdict", "Reason"), verdicts)).append('\n');
+        List<List<String>> rows = new ArrayList<>();
+        for (StudyClaims.Claim c : claims) {
+            for (StudyClaims.Comparison cmp : c.comparisons()) {
+                String what = cmp.label() + (cmp.expectation() == StudyClaims.Expectation.NOT_HIGHER
+                        ? " (A not significantly higher)" : " (A lower)");
+                if (cmp.verdict() == StudyClaims.Verdict.NOT_JUDGED) {
+                    continue; // the verdicts table says what is missing
+                }
+                double sumA = 0;
+                double sumB = 0;
+                for (StudyClaims.SeedRow r : cmp.seeds()) {
+                    rows.add(List.of(c.id(), what, Long.toString(r.seed()), fixed(r.errorPercentA(), 2),
+                            fixed(r.errorPercentB(), 2), String.format(Locale.ROOT, "%+.2f", r.differencePoints()),
+                            Integer.toString(r.b()), Integer.toString(r.c()), StudyClaims.formatP(r.mcNemarP()), ""));
+                    sumA += r.errorPercentA();
+                    sumB += r.errorPercentB();
+                }
+                int n = cmp.seeds().size();
+                rows.add(List.of(c.id(), what, "mean", fixed(sumA / n, 2), fixed(sumB / n, 2),
+                        String.format(Locale.ROOT, "%+.2f", cmp.meanDifferencePoints()), "", "",
+                        cmp.pairedTP() == null ? "paired t: n/a" : "paired t: " + StudyClaims.formatP(cmp.pairedTP()),
+                        cmp.verdict().name().replace('_', ' ')));
+            }
+        }
+        if (!rows.isEmpty()) {
+            md.append(MarkdownTable.render(List.of("Claim", "A vs B at exit", "Seed", "A error (%)", "B error (%)",
+                    "A - B (points)", "b", "c", "McNemar p", "Verdict"), rows)).append('\n');
+        }
         return md.toString();
     }
 

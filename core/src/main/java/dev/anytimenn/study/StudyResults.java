@@ -23,10 +23,16 @@ import java.util.Map;
  *     (null where OPT's error is 0)
  * @param geometricMeanValidationLoss per weighting, per epoch: the geometric mean over exits of the
  *     validation losses, averaged over seeds
+ * @param claims the pre-registered claims the study's arms allow, judged from the runs' per-image
+ *     predictions ({@link StudyClaims}); empty when the study has none of their arms
  */
 public record StudyResults(List<RunResult> runs, Map<String, List<ExitStats>> exits, Map<String, ExitStats> opt,
         Map<String, Map<String, ExitStats>> atFractions, Map<String, Map<String, Double>> relativeErrorIncreaseVsOpt,
-        Map<String, List<Double>> geometricMeanValidationLoss) {
+        Map<String, List<Double>> geometricMeanValidationLoss, List<StudyClaims.Claim> claims) {
+
+    public StudyResults {
+        claims = List.copyOf(claims);
+    }
 
     public static final String MEAN = "mean";
 
@@ -40,17 +46,28 @@ public record StudyResults(List<RunResult> runs, Map<String, List<ExitStats>> ex
     public record ExitStats(int index, int afterUnit, long cumulativeMacs, double meanTestError,
             Double stdTestError, List<Double> testErrors) {}
 
-    /** Reads every run's report.json under {@code <out>/runs/}. */
+    /**
+     * Reads every run's report.json under {@code <out>/runs/} and judges the claims from the ANN runs'
+     * test-predictions.json (a claim whose files are missing is "not judged", the rest is unaffected).
+     */
     public static StudyResults read(StudyPlan plan, Path out) throws IOException {
         Map<String, RunReport> reports = new LinkedHashMap<>();
         for (StudyPlan.PlannedRun run : plan.runs()) {
             Path json = StudyPlan.runDir(out, run).resolve(ReportFiles.JSON);
             reports.put(run.folder(), ReportFiles.readJson(json));
         }
-        return of(plan, reports);
+        StudyConfig config = plan.config();
+        return of(plan, reports).withClaims(StudyClaims.judge(StudyPlan.runsDir(out), plan.arms(), config.seeds(),
+                config.units()));
     }
 
-    /** The results of the plan's runs, given each run's report by folder name. */
+    /** The same results with these claims. */
+    public StudyResults withClaims(List<StudyClaims.Claim> newClaims) {
+        return new StudyResults(runs, exits, opt, atFractions, relativeErrorIncreaseVsOpt,
+                geometricMeanValidationLoss, newClaims);
+    }
+
+    /** The results of the plan's runs, given each run's report by folder name; no claims (see {@link #read}). */
     public static StudyResults of(StudyPlan plan, Map<String, RunReport> reports) {
         StudyConfig config = plan.config();
         List<RunResult> runs = new ArrayList<>();
@@ -105,7 +122,7 @@ public record StudyResults(List<RunResult> runs, Map<String, List<ExitStats>> ex
             relative.put(w, rel);
             geoMeans.put(w, geometricMeanValidationLoss(e.getValue()));
         }
-        return new StudyResults(runs, exits, opt, atFractions, relative, geoMeans);
+        return new StudyResults(runs, exits, opt, atFractions, relative, geoMeans, List.of());
     }
 
     /** 100 (err - errOpt) / errOpt; null when OPT made no error, where it is undefined. */

@@ -38,7 +38,7 @@ class StudyPlanTest {
         assertThat(ann.config().training().seed()).isEqualTo(2);
         // 63 steps: AdaLoss updates every 8 steps, its spec says so
         assertThat(ann.config().training().weighting()).isEqualTo("adaloss:updateEvery=8");
-        assertThat(ann.label()).isEqualTo("adaloss:updateEvery=8 seed 2");
+        assertThat(ann.label()).isEqualTo("adaloss-updateEvery8 seed 2");
         assertThat(ann.relativeCost()).isEqualTo(1.0);
         assertThat(plan.totalCost()).isEqualTo(2 * (0.25 + 0.5 + 0.75 + 1 + 6));
     }

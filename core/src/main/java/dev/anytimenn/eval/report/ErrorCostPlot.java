@@ -42,6 +42,10 @@ public final class ErrorCostPlot {
     public static final int HEIGHT = 500;
     public static final String X_TITLE = "cumulative cost (MMACs)";
     public static final String Y_TITLE = "test error (%)";
+    /** Half the width of a range's caps, as a share of the largest cost plotted. */
+    static final double CAP_SHARE = 0.005;
+    /** A range's name in the chart (it has no legend entry): its series' name and this. */
+    static final String RANGE_SUFFIX = " range";
 
     /**
      * One curve (or point cloud).
@@ -51,9 +55,12 @@ public final class ErrorCostPlot {
      * @param errorPercent y values, test error in percent (same length as {@code mmacs})
      * @param connect      draw lines between consecutive points (else markers only)
      * @param labels       per-point labels drawn next to the markers, or empty for none
+     * @param low          per point, the bottom of a range drawn as a vertical bar with caps (e.g. the
+     *                     lowest error over seeds), or null for no ranges
+     * @param high         per point, the top of that range; null exactly when {@code low} is
      */
     public record Series(String name, double[] mmacs, double[] errorPercent, boolean connect,
-                         List<String> labels) {
+                         List<String> labels, double[] low, double[] high) {
 
         public Series {
             Objects.requireNonNull(name, "name");
@@ -68,8 +75,20 @@ public final class ErrorCostPlot {
                 throw new IllegalArgumentException("series '" + name + "': " + labels.size()
                         + " labels for " + mmacs.length + " points");
             }
+            if ((low == null) != (high == null)
+                    || low != null && (low.length != mmacs.length || high.length != mmacs.length)) {
+                throw new IllegalArgumentException("series '" + name + "': a range needs a low and a high value"
+                        + " per point");
+            }
             mmacs = mmacs.clone();
             errorPercent = errorPercent.clone();
+            low = low == null ? null : low.clone();
+            high = high == null ? null : high.clone();
+        }
+
+        /** A series without ranges. */
+        public Series(String name, double[] mmacs, double[] errorPercent, boolean connect, List<String> labels) {
+            this(name, mmacs, errorPercent, connect, labels, null, null);
         }
 
         /** A series without point labels. */
@@ -141,11 +160,13 @@ public final class ErrorCostPlot {
         st.setChartTitleBoxVisible(false);
         Color[] palette = st.getSeriesColors();
 
+        // first the finite points of every series and the extent of the data, ranges included
         Set<String> names = new HashSet<>();
+        List<Series> kept = new ArrayList<>();
+        List<List<Integer>> keptPoints = new ArrayList<>();
         double xMax = Double.NEGATIVE_INFINITY;
         double yMin = Double.POSITIVE_INFINITY;
         double yMax = Double.NEGATIVE_INFINITY;
-        int plotted = 0;
         for (Series s : series) {
             if (!names.add(s.name())) {
                 throw new IllegalArgumentException("duplicate series name '" + s.name() + "'");
@@ -154,19 +175,32 @@ public final class ErrorCostPlot {
             for (int i = 0; i < s.mmacs().length; i++) {
                 if (Double.isFinite(s.mmacs()[i]) && Double.isFinite(s.errorPercent()[i])) {
                     keep.add(i);
+                    xMax = Math.max(xMax, s.mmacs()[i]);
+                    yMin = Math.min(yMin, s.errorPercent()[i]);
+                    yMax = Math.max(yMax, s.errorPercent()[i]);
+                    if (hasRange(s, i)) {
+                        yMin = Math.min(yMin, s.low()[i]);
+                        yMax = Math.max(yMax, s.high()[i]);
+                    }
                 }
             }
-            if (keep.isEmpty()) {
-                continue;
+            if (!keep.isEmpty()) {
+                kept.add(s);
+                keptPoints.add(keep);
             }
+        }
+        if (kept.isEmpty()) {
+            throw new IllegalArgumentException("nothing to plot: no finite points in any series");
+        }
+        double capHalfWidth = CAP_SHARE * xMax;
+        for (int plotted = 0; plotted < kept.size(); plotted++) {
+            Series s = kept.get(plotted);
+            List<Integer> keep = keptPoints.get(plotted);
             double[] x = new double[keep.size()];
             double[] y = new double[keep.size()];
             for (int k = 0; k < keep.size(); k++) {
                 x[k] = s.mmacs()[keep.get(k)];
                 y[k] = s.errorPercent()[keep.get(k)];
-                xMax = Math.max(xMax, x[k]);
-                yMin = Math.min(yMin, y[k]);
-                yMax = Math.max(yMax, y[k]);
             }
             Color color = palette[plotted % palette.length];
             XYSeries xy = chart.addSeries(s.name(), x, y);
@@ -180,10 +214,7 @@ public final class ErrorCostPlot {
                     chart.addAnnotation(new PointLabel(s.labels().get(keep.get(k)), x[k], y[k], color.darker()));
                 }
             }
-            plotted++;
-        }
-        if (plotted == 0) {
-            throw new IllegalArgumentException("nothing to plot: no finite points in any series");
+            addRanges(chart, s, keep, names, color, capHalfWidth);
         }
         // Fixed ranges with margins so edge markers and labels are not clipped.
         double span = yMax - yMin;
@@ -193,5 +224,50 @@ public final class ErrorCostPlot {
         st.setYAxisMin(Math.max(0.0, yMin - pad));
         st.setYAxisMax(yMax + 1.5 * pad); // extra room for labels above the top point
         return chart;
+    }
+
+    private static boolean hasRange(Series s, int i) {
+        return s.low() != null && Double.isFinite(s.low()[i]) && Double.isFinite(s.high()[i]);
+    }
+
+    /**
+     * Draws a series' ranges as one line series without legend entry: per point a vertical bar and two
+     * caps, separated by NaN, where XChart lifts the pen.
+     */
+    private static void addRanges(XYChart chart, Series s, List<Integer> keep, Set<String> names, Color color,
+            double capHalfWidth) {
+        if (s.low() == null) {
+            return;
+        }
+        List<Double> x = new ArrayList<>();
+        List<Double> y = new ArrayList<>();
+        for (int i : keep) {
+            if (!hasRange(s, i)) {
+                continue;
+            }
+            double px = s.mmacs()[i];
+            double lo = s.low()[i];
+            double hi = s.high()[i];
+            double[][] segments = {{px, lo, px, hi}, {px - capHalfWidth, lo, px + capHalfWidth, lo},
+                {px - capHalfWidth, hi, px + capHalfWidth, hi}};
+            for (double[] seg : segments) {
+                x.addAll(List.of(seg[0], seg[2], seg[2]));
+                y.addAll(List.of(seg[1], seg[3], Double.NaN));
+            }
+        }
+        if (x.isEmpty()) {
+            return;
+        }
+        String name = s.name() + RANGE_SUFFIX;
+        while (!names.add(name)) {
+            name += "'";
+        }
+        XYSeries range = chart.addSeries(name, x.stream().mapToDouble(Double::doubleValue).toArray(),
+                y.stream().mapToDouble(Double::doubleValue).toArray());
+        range.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        range.setMarker(SeriesMarkers.NONE);
+        range.setLineColor(color);
+        range.setLineStyle(new BasicStroke(1.2f));
+        range.setShowInLegend(false);
     }
 }

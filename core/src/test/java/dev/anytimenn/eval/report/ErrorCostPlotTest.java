@@ -12,6 +12,8 @@ import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
@@ -75,6 +77,31 @@ class ErrorCostPlotTest {
         ErrorCostPlot.write("single", List.of(s), null, svg);
         assertThat(elements(svg, "ellipse")).hasSize(1 + 1);
         assertThat(dir.resolve("one.png")).doesNotExist();
+    }
+
+    @Test
+    void rangesAreBarsWithCapsOutsideTheLegendAndInsideTheAxes() throws Exception {
+        var ranged = new ErrorCostPlot.Series("adaloss", new double[] {10, 20}, new double[] {40, 30}, true,
+                List.of(), new double[] {38, 29}, new double[] {45, Double.NaN});
+        var plain = new ErrorCostPlot.Series("OPT", new double[] {10, 20}, new double[] {35, 27}, false);
+
+        XYChart chart = ErrorCostPlot.chart("ranges", List.of(ranged, plain));
+
+        XYSeries bars = chart.getSeriesMap().get("adaloss" + ErrorCostPlot.RANGE_SUFFIX);
+        assertThat(bars.isShowInLegend()).isFalse();
+        assertThat(bars.getLineColor()).isEqualTo(chart.getSeriesMap().get("adaloss").getLineColor());
+        // one point has a range: a bar and two caps, each 2 points and a NaN that lifts the pen
+        double cap = ErrorCostPlot.CAP_SHARE * 20;
+        assertThat(bars.getXData()).containsExactly(10, 10, 10, 10 - cap, 10 + cap, 10 + cap, 10 - cap, 10 + cap,
+                10 + cap);
+        assertThat(bars.getYData()).containsExactly(38, 45, Double.NaN, 38, 38, Double.NaN, 45, 45, Double.NaN);
+        assertThat(chart.getSeriesMap()).doesNotContainKey("OPT" + ErrorCostPlot.RANGE_SUFFIX);
+        assertThat(chart.getStyler().getYAxisMax()).isGreaterThan(45);
+        Path svg = dir.resolve("r.svg");
+        ErrorCostPlot.write("ranges", List.of(ranged, plain), null, svg);
+        assertThat(elements(svg, "ellipse")).as("no markers on the bars").hasSize(2 + 1);
+        assertThatThrownBy(() -> new ErrorCostPlot.Series("x", new double[] {1}, new double[] {1}, true, List.of(),
+                new double[] {1}, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("range");
     }
 
     @Test
