@@ -130,7 +130,12 @@ public final class StudyReport {
 
     /** The relative-increase table for the terminal. */
     public static String consoleTable(StudyConfig config, StudyResults results) {
-        return ConsoleTable.render(relativeHeaders(config), relativeRows(config, results));
+        StringBuilder out = new StringBuilder(ConsoleTable.render(relativeHeaders(config), relativeRows(config, results)));
+        for (StudyClaims.Claim c : results.claims()) {
+            out.append(String.format(Locale.ROOT, "claim %s: %s (%s)%n", c.id(),
+                    c.verdict().name().toLowerCase(Locale.ROOT).replace('_', ' '), c.reason()));
+        }
+        return out.toString();
     }
 
     static String markdown(StudyConfig config, StudyResults results) {
