@@ -4,29 +4,41 @@ import dev.anytimenn.data.IdxArray;
 import dev.anytimenn.data.IdxReader;
 import dev.anytimenn.io.AtomicFiles;
 import dev.anytimenn.io.Jsons;
+import java.io.EOFException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
@@ -34,123 +46,422 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Load generator of bench/serve-load: starts `anytime serve` in each mode (full network, then
- * anytime), measures C (the rate the full-network server answers at the final exit within the
- * deadline: a closed loop of one client per worker), then offers open-loop Poisson load at multiples
- * of C on loopback, each load bounded in time and in count, with labelled Fashion-MNIST test images.
- * Latency is taken from each request's scheduled send time (so a slow server cannot hide queueing in
- * the client). Writes OUT.json, OUT.md (the table) and OUT.png/-goodput.svg/-accuracy.svg.
+ * Load generator of bench/serve-load: starts `anytime serve` in each mode (full network, then anytime),
+ * measures C (the rate the full-network server answers at the final exit within the deadline: a closed
+ * loop of one client per worker), then offers open-loop Poisson load at multiples of C on loopback with
+ * labelled Fashion-MNIST test images. Writes OUT.json, OUT.md (the tables and the issue's goals) and
+ * OUT.png, OUT-goodput.svg, OUT-accuracy.svg, OUT-latency.svg.
  *
- * Options: --jar --model --data --out --deadline-ms --loads --seconds --calibrate-seconds --warm-seconds
- * --max-requests --max-outstanding --port --queue --workers
+ * <p>Why it is built this way (#15: the first measurement measured the pair, not the server):
+ * <ul>
+ *   <li>The server runs under {@code taskset} on its own CPUs ({@code --server-cpus}); bench/serve-load
+ *       starts this JVM under {@code taskset} on the others, so the load generator does not take the
+ *       server's CPU. C is calibrated under the same pinning. What the kernel reports for each process
+ *       ({@code Cpus_allowed_list}) goes into the results.
+ *   <li>Latency is taken by two clocks: the client's, from each request's scheduled send time (open loop,
+ *       so a late send or a slow client counts: coordinated-omission-safe), and the server's own
+ *       {@code totalMs} (from Jetty starting to parse the request to the answer). The client's send lag
+ *       (when it began writing the request, minus the scheduled time) is reported too, so server lateness
+ *       and client lateness can be told apart. Goodput is on the client's clock.
+ *   <li>The client stays light: requests go out with {@code sendAsync} (never a thread per request), at
+ *       most {@code --max-in-flight} at once (one more is counted as not sent, never queued in the client),
+ *       callbacks only stamp the time and keep the body (parsed after the load), the HTTP client has a
+ *       small executor of its own, connections are opened before the load, and the server's accept queue
+ *       is made at least as large as the client can open at once. Client-side failures are counted by kind.
+ * </ul>
+ *
+ * Options (--name value): --jar --model --data --out --deadline-ms --loads --seconds --calibrate-seconds
+ * --warm-seconds --max-requests --max-in-flight --timeout-s --client-threads --warm-connections --port
+ * --queue --workers --engine-threads --http-threads --accept-queue --server-cpus --client-cpus
+ * --server-java-options --first-exit-images
  */
 public class ServeLoad {
-
-    record Outcome(int status, double latencyMs, int exit, boolean correct) {}
 
     static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = options(args);
-        Path jar = Path.of(o.getOrDefault("jar", "core/target/anytime-nn.jar"));
-        String model = o.getOrDefault("model", "models/fashion-mnist");
-        Path data = Path.of(o.getOrDefault("data", "/usr/share/datasets/fashion-mnist"));
-        Path out = Path.of(o.getOrDefault("out", "bench/results/serve-load"));
-        double deadlineMs = Double.parseDouble(o.getOrDefault("deadline-ms", "10"));
-        double[] loads = Arrays.stream(o.getOrDefault("loads", "0.5,1,2,4,8").split(",")).mapToDouble(Double::parseDouble)
-                .toArray();
-        double seconds = Double.parseDouble(o.getOrDefault("seconds", "20"));
-        double calibrateSeconds = Double.parseDouble(o.getOrDefault("calibrate-seconds", "10"));
-        double warmSeconds = Double.parseDouble(o.getOrDefault("warm-seconds", "5"));
-        int maxRequests = Integer.parseInt(o.getOrDefault("max-requests", "200000"));
-        int maxOutstanding = Integer.parseInt(o.getOrDefault("max-outstanding", "4000"));
-        int port = Integer.parseInt(o.getOrDefault("port", "18600"));
-        String queue = o.getOrDefault("queue", "64");
-        String workers = o.get("workers");
-
-        List<byte[]> bodies = new ArrayList<>();
-        int[] labels = readTestSet(data, deadlineMs, bodies);
-        System.out.printf(Locale.ROOT, "serve-load: %d labelled test images, deadline %s ms, loads %s x C, %s s each%n",
-                bodies.size(), deadlineMs, Arrays.toString(loads), seconds);
+        Options o = Options.parse(args);
+        Pinning pin = Pinning.of(o);
+        TestImages images = TestImages.read(o.data(), o.deadlineMs());
+        System.out.printf(Locale.ROOT, "serve-load: %d labelled test images, deadline %s ms, loads %s x C, %s s each; %s%n",
+                images.size(), o.deadlineMs(), Arrays.toString(o.loads()), o.seconds(), pin.describe());
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("command", "bench/serve-load " + String.join(" ", args));
-        result.put("deadlineMs", deadlineMs);
-        result.put("seconds", seconds);
-        result.put("cores", Runtime.getRuntime().availableProcessors());
+        result.put("deadlineMs", o.deadlineMs());
+        result.put("seconds", o.seconds());
+        result.put("machineCpus", Pinning.onlineCpus());
+        result.put("pinning", pin.toJson());
+        Map<String, Object> client = new LinkedHashMap<>();
+        client.put("cpusAllowed", Pinning.cpusAllowed("self"));
+        client.put("executorThreads", o.clientThreads());
+        client.put("maxInFlight", o.maxInFlight());
+        client.put("timeoutSeconds", o.timeoutSeconds());
+        client.put("warmConnections", o.warmConnections());
+        result.put("client", client);
+        result.put("somaxconn", Pinning.somaxconn());
+        Map<String, Object> servers = new LinkedHashMap<>();
+        result.put("servers", servers);
         List<Map<String, Object>> rows = new ArrayList<>();
         double capacity = 0;
         for (String mode : List.of("full", "anytime")) {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Dai.djl.offline=true", "-Djava.awt.headless=true", "-jar", jar.toString(), "serve", model,
-                    "--port", Integer.toString(port), "--mode", mode, "--queue", queue,
-                    "--default-deadline-ms", Double.toString(deadlineMs)));
-            if (workers != null) {
-                command.addAll(List.of("--workers", workers));
-            }
-            Path log = Files.createTempFile("serve-load-" + mode, ".log");
-            Process server = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            try {
-                URI base = URI.create("http://127.0.0.1:" + port + "/");
-                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(Duration.ofSeconds(10)).executor(Executors.newFixedThreadPool(2)).build();
-                awaitReady(client, base, server, log);
-                int w = (int) metric(client, base, "anytime_workers_alive");
-                closedLoop(client, base, bodies, labels, Math.max(2, w), warmSeconds, deadlineMs); // both JITs warm
+            try (ServerProcess server = ServerProcess.start(o, mode, pin);
+                    LoadClient load = new LoadClient(server.base(), o)) {
+                load.awaitReady(server);
+                Map<String, Object> about = server.describe();
+                int w = (int) load.metric("anytime_workers_alive");
+                about.put("workersAlive", w);
+                Boolean disjoint = Pinning.disjoint((String) client.get("cpusAllowed"), (String) about.get("cpusAllowed"));
+                about.put("disjointFromClient", disjoint);
+                if (Boolean.FALSE.equals(disjoint)) {
+                    System.out.println("serve-load: warning: the server (CPUs " + about.get("cpusAllowed") + ") and the load "
+                            + "generator (CPUs " + client.get("cpusAllowed") + ") share CPUs: this measures the pair");
+                }
+                servers.put(mode, about);
+                System.out.println(mode + " server: " + about);
+                load.closedLoop(images, Math.max(2, w), o.warmSeconds(), ""); // both JITs warm
                 if (mode.equals("full")) {
-                    List<Outcome> calibration = closedLoop(client, base, bodies, labels, w, calibrateSeconds, deadlineMs);
-                    capacity = calibration.stream().filter(r -> r.status == 200 && r.latencyMs <= deadlineMs).count()
-                            / calibrateSeconds;
-                    // what C leaves out: answers later than the deadline in the closed loop
-                    result.put("calibration", summarize("full", 0, 0, calibrateSeconds, deadlineMs, calibration));
+                    List<Outcome> calibration = Outcome.of(load.closedLoop(images, w, o.calibrateSeconds(), ""), images);
+                    capacity = calibration.stream().filter(r -> r.status() == 200 && r.clientMs() <= o.deadlineMs())
+                            .count() / o.calibrateSeconds();
+                    result.put("calibration", Summary.row("full", 0, 0, o, calibration));
                     System.out.printf(Locale.ROOT, "C = %.1f requests/s answered at the final exit within %s ms "
-                            + "(closed loop, %d clients = workers)%n", capacity, deadlineMs, w);
+                            + "(closed loop, %d clients = workers)%n", capacity, o.deadlineMs(), w);
                     result.put("capacityPerSecond", capacity);
                     result.put("workers", w);
+                } else if (o.firstExitImages() > 0) {
+                    result.put("firstExit", firstExitAccuracy(load, images, o));
                 }
-                for (double load : loads) {
-                    double rate = load * capacity;
-                    List<Outcome> outcomes = openLoop(client, base, bodies, labels, rate, seconds, maxRequests,
-                            maxOutstanding);
-                    Map<String, Object> row = summarize(mode, load, rate, seconds, deadlineMs, outcomes);
+                for (double factor : o.loads()) {
+                    load.warmConnections(o.warmConnections());
+                    List<Outcome> outcomes = Outcome.of(load.openLoop(images, factor * capacity), images);
+                    Map<String, Object> row = Summary.row(mode, factor, factor * capacity, o, outcomes);
                     rows.add(row);
                     System.out.println(row);
                     Thread.sleep(1000); // let the backlog drain before the next load
                 }
-            } finally {
-                server.toHandle().destroy();
-                if (!server.waitFor(60, TimeUnit.SECONDS)) {
-                    server.destroyForcibly();
-                }
-                System.out.println(mode + " server exit code " + server.exitValue() + " (log " + log + ")");
             }
         }
         result.put("rows", rows);
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        AtomicFiles.writeString(Path.of(out + ".json"), Jsons.MAPPER.writeValueAsString(result) + "\n");
-        AtomicFiles.writeString(Path.of(out + ".md"), table(result, rows));
-        plot(rows, out);
-        System.out.println("wrote " + out + ".json, .md, .png, -goodput.svg, -accuracy.svg");
-        System.exit(0); // the HTTP clients' executors would keep the JVM alive
+        result.put("goals", Goals.judge(result, rows, o.deadlineMs()));
+        Files.createDirectories(o.out().toAbsolutePath().getParent());
+        AtomicFiles.writeString(Path.of(o.out() + ".json"), Jsons.MAPPER.writeValueAsString(result) + "\n");
+        AtomicFiles.writeString(Path.of(o.out() + ".md"), Report.markdown(result, rows));
+        Report.plot(rows, o.out());
+        System.out.println("wrote " + o.out() + ".json, .md, .png, -goodput.svg, -accuracy.svg, -latency.svg");
+        System.exit(0); // the HTTP clients' threads would keep the JVM alive
     }
 
-    static Map<String, String> options(String[] args) {
+    /**
+     * The first exit's accuracy on the same images, served (a closed loop with a MAC budget of the first
+     * exit's cost): what the anytime answers under load must beat.
+     */
+    static Map<String, Object> firstExitAccuracy(LoadClient load, TestImages images, Options o) throws Exception {
+        JsonNode model = load.getJson("v1/model");
+        long firstMacs = model.get("exits").get(0).get("cumulativeMacs").asLong();
+        TestImages some = images.first(o.firstExitImages());
+        List<Outcome> answers = Outcome.of(load.closedLoopOnce(some, "?budgetMacs=" + firstMacs), some);
+        List<Outcome> ok = answers.stream().filter(a -> a.status() == 200).toList();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("budgetMacs", firstMacs);
+        m.put("images", some.size());
+        m.put("answered", ok.size());
+        m.put("exits", ok.stream().map(Outcome::exit).collect(Collectors.toCollection(java.util.TreeSet::new)));
+        m.put("accuracy", Summary.round(ok.stream().filter(Outcome::correct).count() / (double) Math.max(1, ok.size())));
+        System.out.println("first exit alone: " + m);
+        return m;
+    }
+}
+
+/** The command line: --name value pairs, each with its default; an unknown name is a one-line error. */
+record Options(Path jar, String model, Path data, Path out, double deadlineMs, double[] loads, double seconds,
+        double calibrateSeconds, double warmSeconds, int maxRequests, int maxInFlight, double timeoutSeconds,
+        int clientThreads, int warmConnections, int port, int queue, Integer workers, int engineThreads,
+        Integer httpThreads, int acceptQueue, String serverCpus, String clientCpus, List<String> serverJavaOptions,
+        int firstExitImages) {
+
+    static final Set<String> NAMES = new LinkedHashSet<>(List.of("jar", "model", "data", "out", "deadline-ms", "loads",
+            "seconds", "calibrate-seconds", "warm-seconds", "max-requests", "max-in-flight", "timeout-s",
+            "client-threads", "warm-connections", "port", "queue", "workers", "engine-threads", "http-threads",
+            "accept-queue", "server-cpus", "client-cpus", "server-java-options", "first-exit-images"));
+
+    static Options parse(String[] args) {
         Map<String, String> o = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("options are --name value pairs, got " + Arrays.toString(args));
             }
-            o.put(args[i].substring(2), args[i + 1]);
+            String name = args[i].substring(2);
+            if (!NAMES.contains(name)) {
+                throw new IllegalArgumentException("unknown option --" + name + " (known: --" + String.join(", --", NAMES) + ")");
+            }
+            o.put(name, args[i + 1]);
         }
-        return o;
+        int maxInFlight = Integer.parseInt(o.getOrDefault("max-in-flight", "128"));
+        Options options = new Options(Path.of(o.getOrDefault("jar", "core/target/anytime-nn.jar")),
+                o.getOrDefault("model", "models/fashion-mnist"),
+                Path.of(o.getOrDefault("data", "/usr/share/datasets/fashion-mnist")),
+                Path.of(o.getOrDefault("out", "bench/results/serve-load")),
+                Double.parseDouble(o.getOrDefault("deadline-ms", "10")),
+                Arrays.stream(o.getOrDefault("loads", "0.5,1,2,4,8").split(",")).mapToDouble(Double::parseDouble).toArray(),
+                Double.parseDouble(o.getOrDefault("seconds", "20")),
+                Double.parseDouble(o.getOrDefault("calibrate-seconds", "10")),
+                Double.parseDouble(o.getOrDefault("warm-seconds", "5")),
+                Integer.parseInt(o.getOrDefault("max-requests", "200000")),
+                maxInFlight,
+                Double.parseDouble(o.getOrDefault("timeout-s", "10")),
+                Integer.parseInt(o.getOrDefault("client-threads", "2")),
+                Integer.parseInt(o.getOrDefault("warm-connections", "16")),
+                Integer.parseInt(o.getOrDefault("port", "18600")),
+                Integer.parseInt(o.getOrDefault("queue", "64")),
+                o.containsKey("workers") ? Integer.valueOf(o.get("workers")) : null,
+                Integer.parseInt(o.getOrDefault("engine-threads", "1")),
+                o.containsKey("http-threads") ? Integer.valueOf(o.get("http-threads")) : null,
+                // the client may open max-in-flight connections at once: a smaller backlog would drop SYNs,
+                // which the client resends only after a second
+                Integer.parseInt(o.getOrDefault("accept-queue", Integer.toString(Math.max(128, maxInFlight)))),
+                o.getOrDefault("server-cpus", "none"),
+                o.getOrDefault("client-cpus", "none"),
+                o.containsKey("server-java-options") ? List.of(o.get("server-java-options").trim().split("\\s+")) : List.of(),
+                Integer.parseInt(o.getOrDefault("first-exit-images", "2000")));
+        options.check();
+        return options;
     }
 
-    /** The test images as request bodies (pixels, with the deadline) and their labels. */
-    static int[] readTestSet(Path dir, double deadlineMs, List<byte[]> bodies) throws Exception {
+    private void check() {
+        require(deadlineMs > 0, "--deadline-ms must be positive, got " + deadlineMs);
+        require(loads.length > 0 && Arrays.stream(loads).allMatch(l -> l > 0), "--loads must be positive multiples of C");
+        require(seconds > 0 && calibrateSeconds > 0 && warmSeconds >= 0, "--seconds and --calibrate-seconds must be positive");
+        require(maxInFlight >= 1, "--max-in-flight must be at least 1, got " + maxInFlight);
+        require(timeoutSeconds > 0, "--timeout-s must be positive, got " + timeoutSeconds);
+        require(clientThreads >= 1, "--client-threads must be at least 1, got " + clientThreads);
+        require(engineThreads >= 1, "--engine-threads must be at least 1, got " + engineThreads);
+        require(warmConnections >= 0, "--warm-connections must be at least 0, got " + warmConnections);
+        require(firstExitImages >= 0, "--first-exit-images must be at least 0, got " + firstExitImages);
+        require(serverCpus.equals("none") || Pinning.count(serverCpus) > 0, "--server-cpus must be a CPU list such as 0 "
+                + "or 0-1,3, or none; got " + serverCpus);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}
+
+/**
+ * Where the server and the client run. The client is pinned before its JVM starts (bench/serve-load runs
+ * it under taskset); the server is started here under {@code taskset -c SERVER_CPUS}. Without taskset, or
+ * with {@code --server-cpus none}, both run unpinned and the results say so.
+ */
+record Pinning(String serverCpus, String clientCpus, boolean taskset, String note) {
+
+    static Pinning of(Options o) {
+        if (o.serverCpus().equals("none")) {
+            return new Pinning(null, null, false, "unpinned: the server and the load generator share every CPU");
+        }
+        if (!onPath("taskset")) {
+            String note = "no taskset on this machine: the server and the load generator run unpinned, sharing every CPU";
+            System.out.println("serve-load: " + note);
+            return new Pinning(null, null, false, note);
+        }
+        String client = o.clientCpus().equals("none") ? "the load generator unpinned (bench/serve-load pins it)"
+                : "load generator on CPUs " + o.clientCpus();
+        return new Pinning(o.serverCpus(), o.clientCpus(), true, "server on CPUs " + o.serverCpus() + ", " + client
+                + " (taskset)");
+    }
+
+    /** Whether two CPU lists share no CPU; null when either is unknown. */
+    static Boolean disjoint(String a, String b) {
+        if (a == null || b == null || count(a) == 0 || count(b) == 0) {
+            return null;
+        }
+        Set<Integer> left = cpus(a);
+        left.retainAll(cpus(b));
+        return left.isEmpty();
+    }
+
+    /** The CPUs of a list such as "0-1,3" (which {@link #count} accepts). */
+    static Set<Integer> cpus(String list) {
+        Set<Integer> out = new java.util.TreeSet<>();
+        for (String part : list.split(",")) {
+            String[] range = part.trim().split("-");
+            int lo = Integer.parseInt(range[0]);
+            int hi = range.length == 2 ? Integer.parseInt(range[1]) : lo;
+            for (int c = lo; c <= hi; c++) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    String describe() {
+        return note;
+    }
+
+    /** The command prefix that pins the server. */
+    List<String> prefix() {
+        return taskset ? List.of("taskset", "-c", serverCpus) : List.of();
+    }
+
+    /** The workers the server gets by default: one per engine-threads CPUs of its own, or the server's default unpinned. */
+    Integer defaultWorkers(int engineThreads) {
+        return taskset ? Math.max(1, count(serverCpus) / engineThreads) : null;
+    }
+
+    Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("taskset", taskset);
+        m.put("serverCpus", serverCpus);
+        m.put("clientCpus", clientCpus);
+        m.put("note", note);
+        return m;
+    }
+
+    static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How many CPUs a list such as "0-1,3" names; 0 when it is not such a list. */
+    static int count(String list) {
+        int n = 0;
+        for (String part : list.split(",")) {
+            String[] range = part.trim().split("-");
+            try {
+                int lo = Integer.parseInt(range[0]);
+                int hi = range.length == 2 ? Integer.parseInt(range[1]) : lo;
+                if (range.length > 2 || hi < lo || lo < 0) {
+                    return 0;
+                }
+                n += hi - lo + 1;
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+        return n;
+    }
+
+    /** The CPUs the kernel lets a process run on ("self" or a pid), from /proc; null when unknown. */
+    static String cpusAllowed(String pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", pid, "status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    return line.substring("Cpus_allowed_list:".length()).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or the process has gone
+        }
+        return null;
+    }
+
+    static String onlineCpus() {
+        return readTrimmed("/sys/devices/system/cpu/online");
+    }
+
+    static String somaxconn() {
+        return readTrimmed("/proc/sys/net/core/somaxconn");
+    }
+
+    /** The first line of a /proc or /sys file (read by lines: a one-byte first read of /proc/sys ends at that byte). */
+    private static String readTrimmed(String path) {
+        try {
+            return Files.readAllLines(Path.of(path)).stream().findFirst().map(String::trim).orElse(null);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}
+
+/** `anytime serve` as a child process, pinned when asked; closing it sends SIGTERM and waits. */
+final class ServerProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+    private final List<String> command;
+    private final Options options;
+    private final String mode;
+
+    private ServerProcess(Process process, Path log, List<String> command, Options options, String mode) {
+        this.process = process;
+        this.log = log;
+        this.command = command;
+        this.options = options;
+        this.mode = mode;
+    }
+
+    static ServerProcess start(Options o, String mode, Pinning pin) throws IOException {
+        List<String> command = new ArrayList<>(pin.prefix());
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(o.serverJavaOptions());
+        command.addAll(List.of("-Dai.djl.offline=true", "-Djava.awt.headless=true", "-jar", o.jar().toString(), "serve",
+                o.model(), "--port", Integer.toString(o.port()), "--mode", mode, "--queue", Integer.toString(o.queue()),
+                "--default-deadline-ms", Double.toString(o.deadlineMs()), "--threads", Integer.toString(o.engineThreads()),
+                "--accept-queue", Integer.toString(o.acceptQueue())));
+        Integer workers = o.workers() != null ? o.workers() : pin.defaultWorkers(o.engineThreads());
+        if (workers != null) {
+            command.addAll(List.of("--workers", workers.toString()));
+        }
+        if (o.httpThreads() != null) {
+            command.addAll(List.of("--http-threads", o.httpThreads().toString()));
+        }
+        Path log = Files.createTempFile("serve-load-" + mode, ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ServerProcess(process, log, command, o, mode);
+    }
+
+    URI base() {
+        return URI.create("http://127.0.0.1:" + options.port() + "/");
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** The command, the CPUs the kernel lets it use, and its banner (workers, threads, queue, HTTP limits). */
+    Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("command", String.join(" ", command));
+        m.put("cpusAllowed", Pinning.cpusAllowed(Long.toString(process.pid())));
+        m.put("banner", log().lines().filter(l -> l.startsWith("anytime serve: ")).findFirst().orElse(null));
+        m.put("log", log.toString());
+        return m;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.toHandle().destroy(); // SIGTERM: a graceful stop
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        System.out.println(mode + " server exit code " + (process.isAlive() ? "(still running)" : process.exitValue())
+                + " (log " + log + ")");
+    }
+}
+
+/** The labelled test images as request bodies (pixels, with the deadline). */
+record TestImages(List<byte[]> bodies, int[] labels) {
+
+    static TestImages read(Path dir, double deadlineMs) throws Exception {
         IdxArray images = IdxReader.read(find(dir, "t10k-images-idx3-ubyte"));
         IdxArray labels = IdxReader.read(find(dir, "t10k-labels-idx1-ubyte"));
         int n = Math.min(images.count(), 2000);
         int size = images.data().length / images.count();
+        List<byte[]> bodies = new ArrayList<>();
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
             StringBuilder s = new StringBuilder("{\"deadlineMs\": ").append(deadlineMs).append(", \"pixels\": [");
@@ -160,7 +471,7 @@ public class ServeLoad {
             bodies.add(s.append("]}").toString().getBytes(StandardCharsets.US_ASCII));
             out[i] = labels.data()[i] & 0xff;
         }
-        return out;
+        return new TestImages(bodies, out);
     }
 
     static Path find(Path dir, String name) {
@@ -172,15 +483,151 @@ public class ServeLoad {
         throw new IllegalArgumentException(dir + ": no " + name + "(.gz); install dataset-fashion-mnist or give --data DIR");
     }
 
-    static void awaitReady(HttpClient client, URI base, Process server, Path log) throws Exception {
+    int size() {
+        return bodies.size();
+    }
+
+    TestImages first(int n) {
+        int k = Math.min(n, size());
+        return new TestImages(bodies.subList(0, k), Arrays.copyOf(labels, k));
+    }
+}
+
+/** What went wrong on the client's side, when no HTTP status came back. */
+enum Failure {
+    /** The request or its connection timed out. */
+    TIMEOUT,
+    /** The connection was refused. */
+    REFUSED,
+    /** The server closed or reset the connection. */
+    RESET,
+    /** Anything else the HTTP client failed with. */
+    OTHER,
+    /** Not sent: --max-in-flight requests were already outstanding. */
+    NOT_SENT,
+    /** Sent, but neither answered nor failed by the end of the load (plus the timeout). */
+    MISSING;
+
+    static Failure of(Throwable t) {
+        Throwable e = t;
+        while ((e instanceof CompletionException || e instanceof java.util.concurrent.ExecutionException)
+                && e.getCause() != null) {
+            e = e.getCause();
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof HttpTimeoutException) {
+                return TIMEOUT;
+            }
+            if (c instanceof ConnectException) {
+                return REFUSED;
+            }
+            if (c instanceof EOFException) {
+                return RESET;
+            }
+            String message = c.getMessage() == null ? "" : c.getMessage().toLowerCase(Locale.ROOT);
+            // "received no bytes": the server closed a kept-alive connection before answering on it
+            if (c instanceof IOException && (message.contains("reset") || message.contains("closed")
+                    || message.contains("broken pipe") || message.contains("no bytes"))) {
+                return RESET;
+            }
+        }
+        return OTHER;
+    }
+
+    String label() {
+        return name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+}
+
+/**
+ * One request as the client saw it, in {@link System#nanoTime()}: when it was due, when sendAsync was
+ * called, when the HTTP client began writing it, when the answer (or failure) came back.
+ */
+record Sample(int image, long scheduled, long dispatched, long written, long done, int status, String body,
+        Failure failure) {}
+
+/** A sample read: both clocks, the lags, and the answer's exit and correctness. */
+record Outcome(int status, Failure failure, double clientMs, double sendLagMs, double dispatchLagMs,
+        double serverTotalMs, double serverQueueMs, int exit, boolean correct, String reason) {
+
+    static List<Outcome> of(List<Sample> samples, TestImages images) {
+        List<Outcome> out = new ArrayList<>(samples.size());
+        for (Sample s : samples) {
+            out.add(of(s, images.labels()[s.image()]));
+        }
+        return out;
+    }
+
+    static Outcome of(Sample s, int label) {
+        double clientMs = s.done() > 0 ? (s.done() - s.scheduled()) / 1e6 : Double.NaN;
+        double sendLag = s.written() > 0 ? (s.written() - s.scheduled()) / 1e6 : Double.NaN;
+        double dispatchLag = s.dispatched() > 0 ? (s.dispatched() - s.scheduled()) / 1e6 : Double.NaN;
+        if (s.failure() != null) {
+            return new Outcome(0, s.failure(), clientMs, sendLag, dispatchLag, Double.NaN, Double.NaN, 0, false, null);
+        }
+        JsonNode body = null;
+        try {
+            body = ServeLoad.JSON.readTree(s.body());
+        } catch (IOException | RuntimeException e) {
+            // not JSON: the status still counts
+        }
+        double total = number(body, "totalMs");
+        double queue = number(body, "queueMs");
+        String reason = body != null && body.hasNonNull("reason") ? body.get("reason").asText() : null;
+        if (s.status() == 200 && body != null && body.has("exit")) {
+            return new Outcome(200, null, clientMs, sendLag, dispatchLag, total, queue, body.get("exit").asInt(),
+                    body.get("label").asInt() == label, null);
+        }
+        return new Outcome(s.status(), null, clientMs, sendLag, dispatchLag, total, queue, 0, false, reason);
+    }
+
+    private static double number(JsonNode body, String field) {
+        return body != null && body.hasNonNull(field) ? body.get(field).asDouble() : Double.NaN;
+    }
+
+    /**
+     * Whether the server admitted it to its queue: answered 200, failed inside (5xx), or refused only after
+     * queueing (a 503 that carries queueMs). A client failure is not counted either way.
+     */
+    boolean admitted() {
+        return status == 200 || status >= 500 && status != 503 || status == 503 && !Double.isNaN(serverQueueMs);
+    }
+}
+
+/**
+ * The HTTP client side: a closed loop for calibration and warm-up, the open loop for the loads. Sending
+ * never blocks the scheduler (sendAsync), outstanding requests are bounded, and a callback only stamps
+ * the time and keeps the body.
+ */
+final class LoadClient implements AutoCloseable {
+
+    private final URI base;
+    private final Options o;
+    private final ExecutorService executor;
+    private final HttpClient http;
+
+    LoadClient(URI base, Options o) {
+        this.base = base;
+        this.o = o;
+        AtomicInteger n = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(o.clientThreads(), r -> {
+            Thread t = new Thread(r, "load-client-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                .executor(executor).build();
+    }
+
+    void awaitReady(ServerProcess server) throws Exception {
         long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (System.nanoTime() < end) {
-            if (!server.isAlive()) {
-                throw new IllegalStateException("the server exited: " + Files.readString(log));
+            if (!server.alive()) {
+                throw new IllegalStateException("the server exited: " + server.log());
             }
             try {
-                if (client.send(HttpRequest.newBuilder(base.resolve("readyz")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(HttpRequest.newBuilder(base.resolve("readyz")).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
                     return;
                 }
             } catch (IOException e) {
@@ -188,11 +635,11 @@ public class ServeLoad {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("the server was not ready within 5 minutes: " + Files.readString(log));
+        throw new IllegalStateException("the server was not ready within 5 minutes: " + server.log());
     }
 
-    static double metric(HttpClient client, URI base, String name) throws Exception {
-        String text = client.send(HttpRequest.newBuilder(base.resolve("metrics")).build(),
+    double metric(String name) throws Exception {
+        String text = http.send(HttpRequest.newBuilder(base.resolve("metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         for (String line : text.split("\n")) {
             if (line.startsWith(name + " ")) {
@@ -202,129 +649,226 @@ public class ServeLoad {
         throw new IllegalStateException("no metric " + name);
     }
 
-    static HttpRequest request(URI base, byte[] body) {
-        return HttpRequest.newBuilder(base.resolve("v1/predict")).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    JsonNode getJson(String path) throws Exception {
+        return ServeLoad.JSON.readTree(http.send(HttpRequest.newBuilder(base.resolve(path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
     }
 
-    static Outcome outcome(int status, String body, long scheduled, int label) {
-        double ms = (System.nanoTime() - scheduled) / 1e6;
-        if (status != 200) {
-            return new Outcome(status, ms, 0, false);
+    /** Opens up to n keep-alive connections (n requests at once), so the load does not begin by connecting. */
+    void warmConnections(int n) {
+        List<CompletableFuture<HttpResponse<Void>>> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add(http.sendAsync(HttpRequest.newBuilder(base.resolve("healthz")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()));
         }
-        try {
-            JsonNode a = JSON.readTree(body);
-            return new Outcome(200, ms, a.get("exit").asInt(), a.get("label").asInt() == label);
-        } catch (IOException e) {
-            return new Outcome(-2, ms, 0, false);
+        for (CompletableFuture<HttpResponse<Void>> f : all) {
+            try {
+                f.join();
+            } catch (CompletionException e) {
+                // a warm-up that fails costs nothing; the load counts its own failures
+            }
         }
     }
 
-    /** {@code clients} clients, each sending its next request when the last is answered. */
-    static List<Outcome> closedLoop(HttpClient client, URI base, List<byte[]> bodies, int[] labels, int clients,
-            double seconds, double deadlineMs) throws Exception {
-        ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    private HttpRequest request(String query, StampedBody stamp) {
+        return HttpRequest.newBuilder(base.resolve("v1/predict" + query))
+                .timeout(Duration.ofMillis((long) (o.timeoutSeconds() * 1000)))
+                .header("Content-Type", "application/json").POST(stamp).build();
+    }
+
+    /** {@code clients} clients for {@code seconds}, each sending its next request when the last is answered. */
+    List<Sample> closedLoop(TestImages images, int clients, double seconds, String query) throws Exception {
         long end = System.nanoTime() + (long) (seconds * 1e9);
+        return closedLoop(images, clients, (i) -> System.nanoTime() < end, query);
+    }
+
+    /** One client, each image once. */
+    List<Sample> closedLoopOnce(TestImages images, String query) throws Exception {
+        return closedLoop(images, 1, (i) -> i < images.size(), query);
+    }
+
+    private List<Sample> closedLoop(TestImages images, int clients, Predicate<Integer> more, String query)
+            throws Exception {
+        ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            int first = c;
-            done.add(CompletableFuture.runAsync(() -> {
-                for (int i = first; System.nanoTime() < end; i += clients) {
-                    int k = i % bodies.size();
-                    long sent = System.nanoTime();
-                    try {
-                        HttpResponse<String> r = client.send(request(base, bodies.get(k)), HttpResponse.BodyHandlers.ofString());
-                        outcomes.add(outcome(r.statusCode(), r.body(), sent, labels[k]));
-                    } catch (Exception e) {
-                        outcomes.add(new Outcome(-1, (System.nanoTime() - sent) / 1e6, 0, false));
+        try {
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int first = c;
+                done.add(CompletableFuture.runAsync(() -> {
+                    for (int i = first; more.test(i); i += clients) {
+                        int k = i % images.size();
+                        StampedBody stamp = new StampedBody(images.bodies().get(k));
+                        long sent = System.nanoTime();
+                        try {
+                            HttpResponse<String> r = http.send(request(query, stamp),
+                                    HttpResponse.BodyHandlers.ofString());
+                            samples.add(new Sample(k, sent, sent, stamp.at, System.nanoTime(), r.statusCode(), r.body(), null));
+                        } catch (IOException e) {
+                            samples.add(new Sample(k, sent, sent, stamp.at, System.nanoTime(), 0, null, Failure.of(e)));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
                     }
-                }
-            }, pool));
+                }, pool));
+            }
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get();
+        } finally {
+            pool.shutdown();
         }
-        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get();
-        pool.shutdown();
-        return new ArrayList<>(outcomes);
+        return new ArrayList<>(samples);
     }
 
     /**
-     * Poisson arrivals at {@code rate} per second for {@code seconds}, at most {@code maxRequests};
-     * a request that would exceed {@code maxOutstanding} in flight is counted as dropped by the client
-     * (status -3) instead of being sent.
+     * Poisson arrivals at {@code rate} per second for the load's seconds (at most --max-requests), each
+     * sent at its scheduled time whatever became of the earlier ones. The scheduler parks (it does not
+     * spin: on a client of one CPU, spinning would take that CPU from the HTTP client's own threads).
      */
-    static List<Outcome> openLoop(HttpClient client, URI base, List<byte[]> bodies, int[] labels, double rate,
-            double seconds, int maxRequests, int maxOutstanding) throws Exception {
-        ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
-        Semaphore inFlight = new Semaphore(maxOutstanding);
-        List<CompletableFuture<?>> pending = new ArrayList<>();
+    List<Sample> openLoop(TestImages images, double rate) throws Exception {
+        ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
+        Semaphore inFlight = new Semaphore(o.maxInFlight());
         Random random = new Random(42);
-        long start = System.nanoTime();
+        int sent = 0;
+        long start = System.nanoTime() + 1_000_000; // the first arrival is scheduled 1 ms ahead
         double t = 0;
-        for (int i = 0; i < maxRequests; i++) {
+        for (int i = 0; i < o.maxRequests(); i++) {
             t += -Math.log(1 - random.nextDouble()) / rate;
-            if (t >= seconds) {
+            if (t >= o.seconds()) {
                 break;
             }
             long at = start + (long) (t * 1e9);
             for (long wait; (wait = at - System.nanoTime()) > 0;) {
-                if (wait > 200_000) {
-                    LockSupport.parkNanos(wait - 100_000);
-                } else {
-                    Thread.onSpinWait();
-                }
+                LockSupport.parkNanos(wait);
             }
+            int k = i % images.size();
+            long dispatched = System.nanoTime();
             if (!inFlight.tryAcquire()) {
-                outcomes.add(new Outcome(-3, 0, 0, false));
+                samples.add(new Sample(k, at, dispatched, 0, 0, 0, null, Failure.NOT_SENT));
                 continue;
             }
-            int k = i % bodies.size();
-            pending.add(client.sendAsync(request(base, bodies.get(k)), HttpResponse.BodyHandlers.ofString())
+            StampedBody stamp = new StampedBody(images.bodies().get(k));
+            sent++;
+            http.sendAsync(request("", stamp), HttpResponse.BodyHandlers.ofString())
                     .whenComplete((r, failure) -> {
-                        outcomes.add(failure != null ? new Outcome(-1, (System.nanoTime() - at) / 1e6, 0, false)
-                                : outcome(r.statusCode(), r.body(), at, labels[k]));
+                        long done = System.nanoTime();
                         inFlight.release();
-                    }));
+                        samples.add(failure != null ? new Sample(k, at, dispatched, stamp.at, done, 0, null, Failure.of(failure))
+                                : new Sample(k, at, dispatched, stamp.at, done, r.statusCode(), r.body(), null));
+                    });
         }
-        try {
-            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // what has not come back within a minute is counted as missing below
+        // every request either comes back or times out within the timeout; a little more for the callbacks
+        long end = System.nanoTime() + (long) ((o.timeoutSeconds() + 5) * 1e9);
+        while (inFlight.availablePermits() < o.maxInFlight() && System.nanoTime() < end) {
+            Thread.sleep(20);
         }
-        List<Outcome> all = new ArrayList<>(outcomes);
-        for (long missing = pending.size() - all.stream().filter(x -> x.status != -3).count(); missing > 0; missing--) {
-            all.add(new Outcome(-1, 60_000, 0, false));
+        List<Sample> all = new ArrayList<>(samples);
+        long back = all.stream().filter(s -> s.failure() != Failure.NOT_SENT).count();
+        for (long missing = sent - back; missing > 0; missing--) {
+            all.add(new Sample(0, start, 0, 0, 0, 0, null, Failure.MISSING));
         }
         return all;
     }
 
-    static Map<String, Object> summarize(String mode, double load, double rate, double seconds, double deadlineMs,
-            List<Outcome> outcomes) {
-        List<Outcome> ok = outcomes.stream().filter(x -> x.status == 200).toList();
-        double[] latencies = outcomes.stream().filter(x -> x.status == 200 || x.status == 503)
-                .mapToDouble(Outcome::latencyMs).sorted().toArray();
-        double[] okLatencies = ok.stream().mapToDouble(Outcome::latencyMs).sorted().toArray();
-        long within = ok.stream().filter(x -> x.latencyMs <= deadlineMs).count();
-        long withinSlack = ok.stream().filter(x -> x.latencyMs <= deadlineMs + 1).count();
-        long unavailable = outcomes.stream().filter(x -> x.status == 503).count();
-        long bad = outcomes.stream().filter(x -> x.status == 400).count();
-        long other = outcomes.stream().filter(x -> x.status != 200 && x.status != 400 && x.status != 503).count();
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+
+    /** A request body that notes when the HTTP client began sending it (after it has a connection). */
+    static final class StampedBody implements HttpRequest.BodyPublisher {
+        private final HttpRequest.BodyPublisher inner;
+        volatile long at;
+
+        StampedBody(byte[] bytes) {
+            this.inner = HttpRequest.BodyPublishers.ofByteArray(bytes);
+        }
+
+        @Override
+        public long contentLength() {
+            return inner.contentLength();
+        }
+
+        @Override
+        public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+            if (at == 0) {
+                at = System.nanoTime();
+            }
+            inner.subscribe(subscriber);
+        }
+    }
+}
+
+/** One load's numbers, as a JSON-ready map. */
+final class Summary {
+
+    private Summary() {}
+
+    static Map<String, Object> row(String mode, double load, double rate, Options o, List<Outcome> outcomes) {
+        double d = o.deadlineMs();
+        List<Outcome> ok = outcomes.stream().filter(x -> x.status() == 200).toList();
+        List<Outcome> refused = outcomes.stream().filter(x -> x.status() == 503).toList();
+        List<Outcome> failed = outcomes.stream().filter(x -> x.failure() != null).toList();
+        long admitted = outcomes.stream().filter(Outcome::admitted).count();
+        long sent = outcomes.stream().filter(x -> x.failure() != Failure.NOT_SENT).count();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("mode", mode);
         row.put("load", load);
         row.put("offeredPerSecond", round(rate));
         row.put("requests", outcomes.size());
+        row.put("sent", sent);
         row.put("answered200", ok.size());
-        row.put("goodputPerSecond", round(within / seconds));
-        row.put("okWithinDeadlinePlus1msShare", ok.isEmpty() ? null : round(withinSlack / (double) ok.size()));
-        row.put("p50Ms", round(quantile(latencies, 0.5)));
-        row.put("p99Ms", round(quantile(latencies, 0.99)));
-        row.put("p99OvershootMs", round(Math.max(0, quantile(okLatencies, 0.99) - deadlineMs)));
-        row.put("share503", round(unavailable / (double) Math.max(1, outcomes.size())));
-        row.put("count400", bad);
-        row.put("otherStatuses", other);
+        row.put("admitted", admitted);
+        row.put("goodputPerSecond", round(ok.stream().filter(x -> x.clientMs() <= d).count() / o.seconds()));
+        row.put("admittedWithinDeadlinePlus1msShare", share(ok.stream().filter(x -> x.clientMs() <= d + 1).count(), admitted));
+        row.put("okWithinDeadlinePlus1msShare", share(ok.stream().filter(x -> x.clientMs() <= d + 1).count(), ok.size()));
+        row.put("okWithinDeadlinePlus1msShareServer",
+                share(ok.stream().filter(x -> x.serverTotalMs() <= d + 1).count(), ok.size()));
+        double[] client = sorted(ok, Outcome::clientMs);
+        double[] server = sorted(ok, Outcome::serverTotalMs);
+        row.put("p50Ms", round(quantile(client, 0.5)));
+        row.put("p99Ms", round(quantile(client, 0.99)));
+        row.put("serverP50Ms", round(quantile(server, 0.5)));
+        row.put("serverP99Ms", round(quantile(server, 0.99)));
+        row.put("serverQueueP99Ms", round(quantile(sorted(ok, Outcome::serverQueueMs), 0.99)));
+        row.put("p99OvershootMs", round(Math.max(0, quantile(client, 0.99) - d)));
+        row.put("refusedP99Ms", round(quantile(sorted(refused, Outcome::clientMs), 0.99)));
+        row.put("refusedServerP99Ms", round(quantile(sorted(refused, Outcome::serverTotalMs), 0.99)));
+        List<Outcome> sentOnes = outcomes.stream().filter(x -> x.failure() != Failure.NOT_SENT
+                && x.failure() != Failure.MISSING).toList();
+        row.put("sendLagP50Ms", round(quantile(sorted(sentOnes, Outcome::sendLagMs), 0.5)));
+        row.put("sendLagP99Ms", round(quantile(sorted(sentOnes, Outcome::sendLagMs), 0.99)));
+        row.put("dispatchLagP99Ms", round(quantile(sorted(sentOnes, Outcome::dispatchLagMs), 0.99)));
+        row.put("share503", round(refused.size() / (double) Math.max(1, sent)));
+        Map<String, Long> reasons = new LinkedHashMap<>();
+        for (Outcome r : refused) {
+            String reason = (r.reason() == null ? "?" : r.reason()) + (Double.isNaN(r.serverQueueMs()) ? "" : " (after queueing)");
+            reasons.merge(reason, 1L, Long::sum);
+        }
+        row.put("refusedByReason", reasons);
+        row.put("count400", outcomes.stream().filter(x -> x.status() == 400).count());
+        Map<String, Long> others = new LinkedHashMap<>();
+        outcomes.stream().filter(x -> x.failure() == null && x.status() != 200 && x.status() != 400 && x.status() != 503)
+                .forEach(x -> others.merge(Integer.toString(x.status()), 1L, Long::sum));
+        row.put("otherStatuses", others.values().stream().mapToLong(Long::longValue).sum());
+        row.put("otherStatusesByCode", others);
+        Map<String, Long> kinds = new LinkedHashMap<>();
+        Map<Failure, Long> byKind = new EnumMap<>(Failure.class);
+        failed.forEach(x -> byKind.merge(x.failure(), 1L, Long::sum));
+        byKind.forEach((k, v) -> kinds.put(k.label(), v));
+        row.put("clientFailures", (long) failed.size());
+        row.put("clientFailuresByKind", kinds);
         row.put("meanExit", round(ok.stream().mapToInt(Outcome::exit).average().orElse(Double.NaN)));
-        row.put("accuracy", round(ok.stream().filter(Outcome::correct).count() / (double) Math.max(1, ok.size())));
+        row.put("accuracy", ok.isEmpty() ? null : round(ok.stream().filter(Outcome::correct).count() / (double) ok.size()));
         return row;
+    }
+
+    static double[] sorted(List<Outcome> outcomes, java.util.function.ToDoubleFunction<Outcome> value) {
+        return outcomes.stream().mapToDouble(value).filter(v -> !Double.isNaN(v)).sorted().toArray();
+    }
+
+    static Double share(long part, long whole) {
+        return whole == 0 ? null : round(part / (double) whole);
     }
 
     static double quantile(double[] sorted, double q) {
@@ -334,49 +878,175 @@ public class ServeLoad {
     static double round(double v) {
         return Double.isFinite(v) ? Math.round(v * 1000) / 1000.0 : v;
     }
+}
 
-    static String table(Map<String, Object> result, List<Map<String, Object>> rows) {
+/** The goals (#15), judged from the rows: each with its numbers and whether it is met. */
+final class Goals {
+
+    private Goals() {}
+
+    static List<Map<String, Object>> judge(Map<String, Object> result, List<Map<String, Object>> rows, double d) {
+        List<Map<String, Object>> goals = new ArrayList<>();
+        List<Map<String, Object>> anytime = rows.stream().filter(r -> r.get("mode").equals("anytime")).toList();
+        List<String> within = new ArrayList<>();
+        boolean allWithin = !anytime.isEmpty();
+        for (Map<String, Object> r : anytime) {
+            Double share = (Double) r.get("admittedWithinDeadlinePlus1msShare");
+            allWithin &= share != null && share >= 0.99;
+            within.add(r.get("load") + "C: " + pct(share) + " (server clock " + pct((Double) r.get("okWithinDeadlinePlus1msShareServer"))
+                    + " of the 200s)");
+        }
+        goals.add(goal("anytime: >= 99 % of admitted requests answered within D + 1 ms (client clock) at every load",
+                allWithin, String.join("; ", within)));
+        long other = anytime.stream().mapToLong(r -> (Long) r.get("otherStatuses")).sum();
+        long failures = anytime.stream().mapToLong(r -> (Long) r.get("clientFailures")).sum();
+        goals.add(goal("anytime: no status other than 200, 400 or 503", other == 0,
+                other + " other statuses; client-side failures (no status at all): " + failures));
+        Map<String, Object> full4 = at(rows, "full", 4);
+        Map<String, Object> any4 = at(rows, "anytime", 4);
+        if (full4 != null && any4 != null) {
+            double g = (Double) any4.get("goodputPerSecond");
+            double f = (Double) full4.get("goodputPerSecond");
+            goals.add(goal("at 4C: anytime goodput >= 3x the full network's", g >= 3 * f,
+                    String.format(Locale.ROOT, "%.0f/s vs %.0f/s", g, f)));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> first = (Map<String, Object>) result.get("firstExit");
+            Double accuracy = (Double) any4.get("accuracy");
+            if (first != null) {
+                double firstAccuracy = (Double) first.get("accuracy");
+                goals.add(goal("at 4C: anytime accuracy above the first exit's", accuracy != null && accuracy > firstAccuracy,
+                        pct(accuracy) + " vs " + pct(firstAccuracy) + " (the first exit alone, same " + first.get("images")
+                                + " images)"));
+            }
+        }
+        return goals;
+    }
+
+    private static Map<String, Object> at(List<Map<String, Object>> rows, String mode, double load) {
+        return rows.stream().filter(r -> r.get("mode").equals(mode) && (Double) r.get("load") == load).findFirst().orElse(null);
+    }
+
+    private static Map<String, Object> goal(String what, boolean met, String numbers) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("goal", what);
+        m.put("met", met);
+        m.put("numbers", numbers);
+        return m;
+    }
+
+    static String pct(Double share) {
+        return share == null ? "-" : String.format(Locale.ROOT, "%.2f %%", 100 * share);
+    }
+}
+
+/** The markdown tables and the plots. */
+final class Report {
+
+    private Report() {}
+
+    @SuppressWarnings("unchecked")
+    static String markdown(Map<String, Object> result, List<Map<String, Object>> rows) {
+        Map<String, Object> pin = (Map<String, Object>) result.get("pinning");
+        Map<String, Object> client = (Map<String, Object>) result.get("client");
+        Map<String, Object> servers = (Map<String, Object>) result.get("servers");
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "# serve-load%n%nCommand: `%s`%n%nC = %.1f requests/s (full network, final exit "
-                + "within %s ms, %s workers, %s cores); %s s per load; latency from the scheduled send time, over 200 and "
-                + "503 answers; overshoot: p99 of the 200s' latency past the deadline.%n%n", result.get("command"),
-                (Double) result.get("capacityPerSecond"), result.get("deadlineMs"), result.get("workers"),
-                result.get("cores"), result.get("seconds")));
-        s.append("| mode | load | offered/s | goodput/s | 200s within D+1 ms | p50 ms | p99 ms | p99 overshoot ms | 503 | "
-                + "other | mean exit | accuracy |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        s.append(String.format(Locale.ROOT, "# serve-load%n%nCommand: `%s`%n%n", result.get("command")));
+        s.append(String.format(Locale.ROOT, "- **Pinning:** %s. The kernel's CPU lists: load generator %s; ", pin.get("note"),
+                client.get("cpusAllowed")));
+        List<String> serverCpus = new ArrayList<>();
+        servers.forEach((mode, about) -> serverCpus.add(mode + " server " + ((Map<String, Object>) about).get("cpusAllowed")));
+        s.append(String.join(", ", serverCpus)).append(" (machine: CPUs ").append(result.get("machineCpus")).append(").\n");
+        servers.forEach((mode, about) -> s.append("- **").append(mode).append(" server:** `")
+                .append(((Map<String, Object>) about).get("banner")).append("`\n"));
+        s.append(String.format(Locale.ROOT, "- **Load generator:** %s executor threads, at most %s requests in flight, "
+                + "timeout %s s, %s connections opened before each load; somaxconn %s.%n", client.get("executorThreads"),
+                client.get("maxInFlight"), client.get("timeoutSeconds"), client.get("warmConnections"), result.get("somaxconn")));
+        s.append(String.format(Locale.ROOT, "- **C** = %.1f requests/s (full network, final exit within %s ms, closed loop "
+                + "of %s clients = workers, under the same pinning); %s s per load.%n", (Double) result.get("capacityPerSecond"),
+                result.get("deadlineMs"), result.get("workers"), result.get("seconds")));
+        s.append("- **Clocks:** *client* = from the request's scheduled send time to the answer's arrival (open loop: a late "
+                + "send counts); *server* = the answer's `totalMs`, from Jetty starting to parse the request to the answer. "
+                + "*Send lag* = when the client began writing the request minus its scheduled time. Goodput: 200s within D "
+                + "on the client's clock, per second. *Admitted*: 200s, 5xx, and 503s given after queueing.\n\n");
+
+        s.append("| mode | load | offered/s | goodput/s | admitted within D+1 ms | 200s within D+1 ms (client) | "
+                + "200s within D+1 ms (server) | 503 | other statuses | client failures | mean exit | accuracy |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map<String, Object> r : rows) {
-            s.append(String.format(Locale.ROOT, "| %s | %sC | %.0f | %.0f | %s | %.2f | %.2f | %.2f | %.1f %% | %d | %.2f | %s |%n",
+            s.append(String.format(Locale.ROOT, "| %s | %sC | %.0f | %.0f | %s | %s | %s | %.1f %% | %d | %d | %.2f | %s |%n",
                     r.get("mode"), r.get("load"), (Double) r.get("offeredPerSecond"), (Double) r.get("goodputPerSecond"),
-                    r.get("okWithinDeadlinePlus1msShare") == null ? "-"
-                            : String.format(Locale.ROOT, "%.2f %%", 100 * (Double) r.get("okWithinDeadlinePlus1msShare")),
-                    (Double) r.get("p50Ms"), (Double) r.get("p99Ms"), (Double) r.get("p99OvershootMs"),
-                    100 * (Double) r.get("share503"), (Long) r.get("otherStatuses") + (Long) r.get("count400"),
-                    (Double) r.get("meanExit"), String.format(Locale.ROOT, "%.2f %%", 100 * (Double) r.get("accuracy"))));
+                    Goals.pct((Double) r.get("admittedWithinDeadlinePlus1msShare")),
+                    Goals.pct((Double) r.get("okWithinDeadlinePlus1msShare")),
+                    Goals.pct((Double) r.get("okWithinDeadlinePlus1msShareServer")), 100 * (Double) r.get("share503"),
+                    (Long) r.get("otherStatuses"), (Long) r.get("clientFailures"), (Double) r.get("meanExit"),
+                    Goals.pct((Double) r.get("accuracy"))));
+        }
+        s.append("\nWhere the time went (ms; p50/p99 over the 200s unless said):\n\n");
+        s.append("| mode | load | client p50 | client p99 | server p50 | server p99 | server queue p99 | 503s p99 client / "
+                + "server | send lag p50 / p99 | 503 reasons | client failures by kind |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+        for (Map<String, Object> r : rows) {
+            s.append(String.format(Locale.ROOT, "| %s | %sC | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f / %.2f | %.2f / %.2f | %s | %s |%n",
+                    r.get("mode"), r.get("load"), (Double) r.get("p50Ms"), (Double) r.get("p99Ms"), (Double) r.get("serverP50Ms"),
+                    (Double) r.get("serverP99Ms"), (Double) r.get("serverQueueP99Ms"), (Double) r.get("refusedP99Ms"),
+                    (Double) r.get("refusedServerP99Ms"), (Double) r.get("sendLagP50Ms"), (Double) r.get("sendLagP99Ms"),
+                    counts((Map<String, Long>) r.get("refusedByReason")), counts((Map<String, Long>) r.get("clientFailuresByKind"))));
+        }
+        Map<String, Object> first = (Map<String, Object>) result.get("firstExit");
+        if (first != null) {
+            s.append(String.format(Locale.ROOT, "%nThe first exit alone (budgetMacs %s, closed loop, the first %s images): "
+                    + "accuracy %s.%n", first.get("budgetMacs"), first.get("images"), Goals.pct((Double) first.get("accuracy"))));
+        }
+        s.append("\n## The issue's goals\n\n");
+        for (Map<String, Object> g : (List<Map<String, Object>>) result.get("goals")) {
+            s.append("- ").append((Boolean) g.get("met") ? "**met**" : "**not met**").append(": ").append(g.get("goal"))
+                    .append(" (").append(g.get("numbers")).append(")\n");
         }
         return s.toString();
     }
 
+    private static String counts(Map<String, Long> counts) {
+        return counts.isEmpty() ? "-" : counts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
+    }
+
     static void plot(List<Map<String, Object>> rows, Path out) throws IOException {
-        XYChart goodput = chart("Goodput (answered within the deadline)", "requests/s");
-        XYChart accuracy = chart("Accuracy of the 200 answers", "accuracy (%)");
+        XYChart goodput = chart("Goodput (200s within the deadline)", "requests/s", false);
+        XYChart accuracy = chart("Accuracy of the 200 answers", "accuracy (%)", false);
+        XYChart latency = chart("p99 latency of the 200s", "ms", true);
         for (String mode : List.of("full", "anytime")) {
             List<Map<String, Object>> mine = rows.stream().filter(r -> r.get("mode").equals(mode)).toList();
+            if (mine.isEmpty()) {
+                continue;
+            }
             double[] x = mine.stream().mapToDouble(r -> (Double) r.get("load")).toArray();
             String name = mode.equals("full") ? "full network" : "anytime";
             goodput.addSeries(name, x, mine.stream().mapToDouble(r -> (Double) r.get("goodputPerSecond")).toArray())
                     .setMarker(SeriesMarkers.CIRCLE);
-            accuracy.addSeries(name, x, mine.stream().mapToDouble(r -> 100 * (Double) r.get("accuracy")).toArray())
-                    .setMarker(SeriesMarkers.CIRCLE);
+            accuracy.addSeries(name, x, mine.stream().mapToDouble(r -> r.get("accuracy") == null ? Double.NaN
+                    : 100 * (Double) r.get("accuracy")).toArray()).setMarker(SeriesMarkers.CIRCLE);
+            latency.addSeries(name + " (client)", x, positive(mine, "p99Ms")).setMarker(SeriesMarkers.CIRCLE);
+            latency.addSeries(name + " (server)", x, positive(mine, "serverP99Ms")).setMarker(SeriesMarkers.SQUARE);
         }
-        BitmapEncoder.saveBitmap(List.of(goodput, accuracy), 1, 2, out + ".png", BitmapEncoder.BitmapFormat.PNG);
+        BitmapEncoder.saveBitmap(List.of(goodput, accuracy, latency), 1, 3, out + ".png", BitmapEncoder.BitmapFormat.PNG);
         VectorGraphicsEncoder.saveVectorGraphic(goodput, out + "-goodput.svg", VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
         VectorGraphicsEncoder.saveVectorGraphic(accuracy, out + "-accuracy.svg", VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        VectorGraphicsEncoder.saveVectorGraphic(latency, out + "-latency.svg", VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
     }
 
-    static XYChart chart(String title, String y) {
+    /** A logarithmic axis takes no zero or NaN: those points are left at a tenth of a millisecond. */
+    private static double[] positive(List<Map<String, Object>> rows, String key) {
+        return rows.stream().mapToDouble(r -> {
+            double v = (Double) r.get(key);
+            return Double.isFinite(v) && v > 0 ? v : 0.1;
+        }).toArray();
+    }
+
+    static XYChart chart(String title, String y, boolean logY) {
         XYChart chart = new XYChartBuilder().width(560).height(400).title(title).xAxisTitle("offered load (x C)")
                 .yAxisTitle(y).build();
         chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW);
         return chart;
     }

@@ -3,6 +3,7 @@ package dev.anytimenn.cli;
 import dev.anytimenn.infer.AnytimeModel;
 import dev.anytimenn.infer.InferenceEngine;
 import dev.anytimenn.serve.AnytimeServer;
+import dev.anytimenn.serve.HttpLimits;
 import dev.anytimenn.serve.OpenedModel;
 import dev.anytimenn.serve.ServeConfig;
 import java.net.URISyntaxException;
@@ -61,6 +62,16 @@ final class ServeCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int maxBatch = ServeConfig.DEFAULT_LARGEST_BATCH;
 
+    @Option(names = "--http-threads", paramLabel = "N", description = "Jetty's threads: 1 acceptor, 1 selector, the "
+            + "rest read, check and admit requests (never waiting for an inference). Few, so that overload reaches the "
+            + "queue and is answered 503 there instead of waiting in Jetty (default: W + " + (HttpLimits.ACCEPTORS
+            + HttpLimits.SELECTORS + HttpLimits.SLACK_THREADS) + ", at least " + HttpLimits.MIN_THREADS + ").")
+    Integer httpThreads;
+
+    @Option(names = "--accept-queue", paramLabel = "N", description = "New connections the kernel holds until Jetty "
+            + "accepts them (the listen backlog; Linux caps it at net.core.somaxconn) (default: ${DEFAULT-VALUE}).")
+    int acceptQueue = HttpLimits.DEFAULT_ACCEPT_QUEUE;
+
     @Option(names = "--default-deadline-ms", paramLabel = "D", description = "Deadline of a request that gives none "
             + "(default: ${DEFAULT-VALUE}).")
     double defaultDeadlineMs = ServeConfig.DEFAULT_DEADLINE_MS;
@@ -80,12 +91,14 @@ final class ServeCommand implements Callable<Integer> {
         if (!spec.commandLine().getParseResult().hasMatchedOption("--threads")) {
             common.threads = 1; // single images are latency-bound: see PredictCommand
         }
-        common.apply();
+        // the server's own options are checked before the engine loads (it logs as it loads)
         int cores = Runtime.getRuntime().availableProcessors();
-        int w = workers != null ? workers : Math.max(1, cores / common.threads);
+        int w = workers != null ? workers : Math.max(1, cores / Math.max(1, common.threads));
+        HttpLimits http = new HttpLimits(httpThreads != null ? httpThreads : HttpLimits.defaultThreads(w), acceptQueue);
         ServeConfig config = new ServeConfig(host, port, w, queue, maxBatch, defaultDeadlineMs,
                 ServeConfig.MAX_DEADLINE_MS, ServeConfig.MAX_BODY_BYTES, ServeConfig.MAX_IMAGE_PIXELS,
-                mode == Mode.full);
+                mode == Mode.full, http);
+        common.apply();
         Path path = modelPath != null ? modelPath : shippedModel();
         InferenceEngine engine = engineOptions.engine(common.threads); // a bad name fails before the model loads
         AnytimeModel model = AnytimeModel.open(path, common.device());
@@ -107,7 +120,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         System.out.println("anytime serve: " + server.uri() + " (model " + path + ", " + w + " worker" + (w == 1 ? "" : "s")
                 + " x " + common.threads + " thread" + (common.threads == 1 ? "" : "s") + ", queue " + queue + ", mode "
-                + mode + ")");
+                + mode + ", " + http.threads() + " http threads, accept queue " + http.acceptQueue() + ")");
         System.out.flush();
         if (server.awaitReady(10, TimeUnit.MINUTES)) {
             System.out.println("ready: " + server.uri() + "readyz");

@@ -64,6 +64,22 @@ final class AnswerBodies {
         return o;
     }
 
+    /**
+     * A 503's body: the error, and the server's own times, so a client can tell how long the server took
+     * to refuse from how long the refusal took to reach it.
+     *
+     * @param queueNanos time spent in the queue, for a request that was admitted first; null when it never was
+     * @param totalNanos from arrival to the refusal
+     */
+    static Map<String, Object> shed(String message, String reason, Long queueNanos, long totalNanos) {
+        Map<String, Object> o = error(message, reason);
+        if (queueNanos != null) {
+            o.put("queueMs", ms(queueNanos));
+        }
+        o.put("totalMs", ms(totalNanos));
+        return o;
+    }
+
     static byte[] bytes(Object value) {
         try {
             return MAPPER.writeValueAsBytes(value);

@@ -14,7 +14,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * {@code anytime serve}: an HTTP server (Jetty's core API) whose answers refine until each request's
  * deadline. Requests wait in a bounded queue for W inference workers ({@link InferenceWorkers}); their
  * deadline counts from arrival, so under load they leave at earlier exits, and a request that cannot
- * reach even the first exit, or finds the queue full, is answered 503 at once.
+ * reach even the first exit, or finds the queue full, is answered 503 at once. Jetty's own threads and
+ * accept queue are kept small ({@link HttpLimits}) so that overload reaches that queue instead of
+ * waiting in front of it, and no Jetty thread waits for an inference.
  *
  * <p>{@link #stop()} is graceful: it stops accepting, lets every admitted request finish, then ends the
  * workers and closes the model.
@@ -23,6 +25,8 @@ public final class AnytimeServer implements AutoCloseable {
 
     /** How long a graceful stop waits for admitted requests. */
     static final long STOP_TIMEOUT_MS = 30_000;
+    /** Jetty's threads are a fixed pool; this only matters if Jetty ever shrinks it. */
+    static final int HTTP_THREAD_IDLE_MS = 60_000;
 
     private final ServedModel model;
     private final ServeConfig config;
@@ -43,16 +47,24 @@ public final class AnytimeServer implements AutoCloseable {
         metrics.gauge("anytime.workers.alive", "inference threads running", workers::alive);
         this.api = new ApiHandler(model, config, workers, metrics);
 
-        QueuedThreadPool threads = new QueuedThreadPool();
+        HttpLimits limits = config.http();
+        // a fixed pool, all started up front: no thread is created under load, and none idles away
+        QueuedThreadPool threads = new QueuedThreadPool(limits.threads(), limits.threads(), HTTP_THREAD_IDLE_MS);
+        threads.setReservedThreads(0); // so few threads all take jobs from the queue; none sits reserved
         threads.setName("anytime-http");
         threads.setDaemon(true);
+        metrics.gauge("anytime.http.threads.busy", "Jetty threads at work (accepting, selecting, handling)",
+                threads::getBusyThreads);
+        metrics.gauge("anytime.http.jobs.queued", "connections with input waiting for a Jetty thread",
+                threads::getQueueSize);
         server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector = new ServerConnector(server, HttpLimits.ACCEPTORS, HttpLimits.SELECTORS, new HttpConnectionFactory(http));
         connector.setHost(config.host());
         connector.setPort(config.port());
+        connector.setAcceptQueueSize(limits.acceptQueue());
         server.addConnector(connector);
         ErrorHandler errors = new ErrorHandler();
         errors.setShowStacks(false);

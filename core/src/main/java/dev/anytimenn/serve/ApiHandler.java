@@ -1,8 +1,6 @@
 package dev.anytimenn.serve;
 
 import dev.anytimenn.model.ExitCost;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,14 +129,58 @@ final class ApiHandler extends Handler.Abstract {
         return o;
     }
 
+    /**
+     * Reads the body without blocking ({@link BodyReader}), then checks the request and admits it to the
+     * queue or refuses it with a 503 at once. Either way the handler's thread is free again as soon as
+     * that is decided: an admitted request is answered by its worker, through the callback.
+     */
     private void predict(Request request, Response response, Callback callback) {
         long arrival = request.getBeginNanoTime();
+        long declared = request.getLength();
+        int max = config.maxBodyBytes();
+        if (declared > max) {
+            badRequest(response, callback, new BadRequestException("body", declared + " bytes, more than the limit of "
+                    + max));
+            return;
+        }
+        BodyReader.read(request, max, new BodyReader.Sink() {
+            @Override
+            public void body(byte[] bytes) {
+                guarded(request, response, callback, () -> admit(request, response, callback, arrival, bytes));
+            }
+
+            @Override
+            public void bad(BadRequestException e) {
+                guarded(request, response, callback, () -> badRequest(response, callback, e));
+            }
+        });
+    }
+
+    /** Runs what follows a body read (maybe on a thread of Jetty's that calls back): a failure is a 500, never a hang. */
+    private void guarded(Request request, Response response, Callback callback, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException | Error e) {
+            LOG.error("{} {} failed: {}", request.getMethod(), Request.getPathInContext(request), e.toString(), e);
+            if (!response.isCommitted()) {
+                Replies.json(response, callback, 500, AnswerBodies.error("internal error", "internal"));
+            } else {
+                callback.failed(e);
+            }
+        }
+    }
+
+    private void badRequest(Response response, Callback callback, BadRequestException e) {
+        metrics.status(400);
+        Replies.json(response, callback, 400, AnswerBodies.error(e.getMessage(), "bad-request"));
+    }
+
+    private void admit(Request request, Response response, Callback callback, long arrival, byte[] body) {
         PredictRequest parsed;
         try {
-            parsed = parser.parse(request.getHeaders().get(HttpHeader.CONTENT_TYPE), body(request), query(request));
+            parsed = parser.parse(request.getHeaders().get(HttpHeader.CONTENT_TYPE), body, query(request));
         } catch (BadRequestException e) {
-            metrics.status(400);
-            Replies.json(response, callback, 400, AnswerBodies.error(e.getMessage(), "bad-request"));
+            badRequest(response, callback, e);
             return;
         }
         if (!config.fullNetwork()) {
@@ -161,28 +203,12 @@ final class ApiHandler extends Handler.Abstract {
         }
     }
 
+    /** A 503 at admission: the request never entered the queue. */
     private void shed(Response response, Callback callback, long arrival, String reason, String message) {
-        metrics.predicted(503, System.nanoTime() - arrival, 0, 0);
+        long now = System.nanoTime();
+        metrics.predicted(503, now - arrival, 0, 0);
         metrics.shed(reason);
-        Replies.unavailable(response, callback, message, reason);
-    }
-
-    /** The body, at most the configured size; more is a 400 naming the body. */
-    private byte[] body(Request request) throws BadRequestException {
-        long declared = request.getLength();
-        int max = config.maxBodyBytes();
-        if (declared > max) {
-            throw new BadRequestException("body", declared + " bytes, more than the limit of " + max);
-        }
-        try (InputStream in = Request.asInputStream(request)) {
-            byte[] bytes = in.readNBytes(max + 1);
-            if (bytes.length > max) {
-                throw new BadRequestException("body", "more than the limit of " + max + " bytes");
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw new BadRequestException("body", "could not be read (" + e.getMessage() + ")");
-        }
+        Replies.unavailable(response, callback, AnswerBodies.shed(message, reason, null, now - arrival));
     }
 
     private static Map<String, List<String>> query(Request request) {

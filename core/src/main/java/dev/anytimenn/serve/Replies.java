@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.DoubleSupplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
@@ -44,10 +45,10 @@ final class Replies {
         response.write(true, ByteBuffer.wrap(bytes), callback);
     }
 
-    /** 503 at once, with Retry-After. */
-    static void unavailable(Response response, Callback callback, String message, String reason) {
+    /** 503 with Retry-After; the body is {@link AnswerBodies#shed}. */
+    static void unavailable(Response response, Callback callback, Map<String, Object> body) {
         response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
-        json(response, callback, 503, AnswerBodies.error(message, reason));
+        json(response, callback, 503, body);
     }
 
     /** Why a job reached no exit, in one line. */
@@ -64,13 +65,15 @@ final class Replies {
 
     /** A job that reached no exit: its deadline was too short, or its client left before the first. */
     private void noExit(Job job, long now, Response response, Callback callback) {
-        if (job.cancelled()) {
-            unavailable(response, callback, "the client went away", "cancelled"); // most likely unread
+        long queued = Math.max(0, job.progress().takenNanos - job.arrivalNanos());
+        if (job.cancelled()) { // most likely unread
+            unavailable(response, callback, AnswerBodies.shed("the client went away", "cancelled", queued,
+                    now - job.arrivalNanos()));
             return;
         }
         metrics.predicted(503, now - job.arrivalNanos(), 0, 0);
         metrics.shed("deadline");
-        unavailable(response, callback, noExitMessage(job), "deadline");
+        unavailable(response, callback, AnswerBodies.shed(noExitMessage(job), "deadline", queued, now - job.arrivalNanos()));
     }
 
     Job.Reply single(Response response, Callback callback) {

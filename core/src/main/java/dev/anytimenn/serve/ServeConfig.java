@@ -14,9 +14,10 @@ package dev.anytimenn.serve;
  * @param maxImagePixels the largest image (width x height) decoded
  * @param fullNetwork every request runs to the final exit whatever its deadline (a conventional
  *     server, for comparison); its deadline still counts for the answer's timings
+ * @param http Jetty's threads and accept queue, kept small so that overload reaches the queue above
  */
 public record ServeConfig(String host, int port, int workers, int queue, int largestBatch, double defaultDeadlineMs,
-        double maxDeadlineMs, int maxBodyBytes, long maxImagePixels, boolean fullNetwork) {
+        double maxDeadlineMs, int maxBodyBytes, long maxImagePixels, boolean fullNetwork, HttpLimits http) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_QUEUE = 64;
@@ -36,6 +37,14 @@ public record ServeConfig(String host, int port, int workers, int queue, int lar
                 "--default-deadline-ms must be in (0, " + maxDeadlineMs + "], got " + defaultDeadlineMs);
         require(maxBodyBytes >= 1024, "the body limit must be at least 1024 bytes");
         require(maxImagePixels >= 1, "the image pixel limit must be positive");
+        require(http != null, "the HTTP limits must be given");
+    }
+
+    /** With Jetty's default limits for this many workers ({@link HttpLimits#defaults}). */
+    public ServeConfig(String host, int port, int workers, int queue, int largestBatch, double defaultDeadlineMs,
+            double maxDeadlineMs, int maxBodyBytes, long maxImagePixels, boolean fullNetwork) {
+        this(host, port, workers, queue, largestBatch, defaultDeadlineMs, maxDeadlineMs, maxBodyBytes, maxImagePixels,
+                fullNetwork, HttpLimits.defaults(workers));
     }
 
     /** The defaults, with this many workers, on localhost. */
@@ -46,27 +55,32 @@ public record ServeConfig(String host, int port, int workers, int queue, int lar
 
     public ServeConfig withPort(int p) {
         return new ServeConfig(host, p, workers, queue, largestBatch, defaultDeadlineMs, maxDeadlineMs, maxBodyBytes,
-                maxImagePixels, fullNetwork);
+                maxImagePixels, fullNetwork, http);
     }
 
     public ServeConfig withQueue(int q, int batch) {
         return new ServeConfig(host, port, workers, q, batch, defaultDeadlineMs, maxDeadlineMs, maxBodyBytes,
-                maxImagePixels, fullNetwork);
+                maxImagePixels, fullNetwork, http);
     }
 
     public ServeConfig withLimits(int bodyBytes, long imagePixels) {
         return new ServeConfig(host, port, workers, queue, largestBatch, defaultDeadlineMs, maxDeadlineMs, bodyBytes,
-                imagePixels, fullNetwork);
+                imagePixels, fullNetwork, http);
     }
 
     public ServeConfig withDefaultDeadline(double ms) {
         return new ServeConfig(host, port, workers, queue, largestBatch, ms, maxDeadlineMs, maxBodyBytes,
-                maxImagePixels, fullNetwork);
+                maxImagePixels, fullNetwork, http);
     }
 
     public ServeConfig withFullNetwork(boolean full) {
         return new ServeConfig(host, port, workers, queue, largestBatch, defaultDeadlineMs, maxDeadlineMs, maxBodyBytes,
-                maxImagePixels, full);
+                maxImagePixels, full, http);
+    }
+
+    public ServeConfig withHttp(HttpLimits limits) {
+        return new ServeConfig(host, port, workers, queue, largestBatch, defaultDeadlineMs, maxDeadlineMs, maxBodyBytes,
+                maxImagePixels, fullNetwork, limits);
     }
 
     private static void require(boolean ok, String message) {

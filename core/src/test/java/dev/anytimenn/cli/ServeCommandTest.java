@@ -102,5 +102,20 @@ class ServeCommandTest {
         CliRun o = CliRun.of("serve", "--port", "0", "--queue", "0");
         assertThat(o.code()).isEqualTo(1);
         assertThat(o.err().strip()).isEqualTo("error: --queue must be at least 1, got 0");
+        CliRun threads = CliRun.of("serve", "--port", "0", "--http-threads", "2");
+        assertThat(threads.code()).isEqualTo(1);
+        assertThat(threads.err().strip()).isEqualTo(
+                "error: --http-threads must be at least 3 (an acceptor, a selector and one request thread), got 2");
+        CliRun backlog = CliRun.of("serve", "--port", "0", "--accept-queue", "0");
+        assertThat(backlog.code()).isEqualTo(1);
+        assertThat(backlog.err().strip()).isEqualTo("error: --accept-queue must be at least 1, got 0");
+    }
+
+    @Test
+    void helpDescribesTheHttpLimits() {
+        CliRun o = CliRun.of("serve", "--help");
+        assertThat(o.code()).isZero();
+        assertThat(o.out().replaceAll("\\s+", " ")).contains("--http-threads=N", "default: W + 6, at least 3", "--accept-queue=N",
+                "(default: 128)");
     }
 }
