@@ -71,7 +71,9 @@ class ServerOverloadTest {
 
     @Test
     void aDeadlineThatCannotReachTheFirstExitIs503NeverAMadeUpLabel() throws Exception {
-        SlowFakeModel model = new SlowFakeModel(3, 100);
+        // 5 exits, so the request in progress still has 300 ms or more to run when the late one arrives
+        // (3 exits left only 50 ms of margin, which a loaded machine's scheduling ate)
+        SlowFakeModel model = new SlowFakeModel(5, 100);
         try (AnytimeServer server = ServerTestSupport.start(model, ServerTestSupport.config(1).withQueue(4, 4))) {
             URI base = server.uri();
             HttpClient client = ServerTestSupport.client();
@@ -83,7 +85,7 @@ class ServerOverloadTest {
             assertThat(early.json().has("label")).isFalse();
             assertThat(model.stepsRun(1)).isZero();
 
-            // in the queue: admitted with 250 ms, but it waits 300 ms behind a request in progress
+            // in the queue: admitted with 250 ms, but it waits 300-400 ms behind a request in progress
             CompletableFuture<Reply> busy = CompletableFuture.supplyAsync(() -> postJson(client, base, "v1/predict",
                     request(2, 5000)));
             awaitSteps(model, 2);
