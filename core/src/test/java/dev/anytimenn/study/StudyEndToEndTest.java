@@ -108,7 +108,7 @@ class StudyEndToEndTest {
         CliRun cli = CliRun.of("study", "--quick", "--data", data.toString(), "--out", out.toString());
 
         assertThat(cli.code()).as(cli.err()).isZero();
-        assertThat(cli.out()).contains("[20/20] adaloss:updateEvery=8 seed 2 done in", "all done");
+        assertThat(cli.out()).contains("[20/20] adaloss-updateEvery8 seed 2 done in", "all done");
         StudyConfig quick = StudyConfig.quick(data);
         JsonNode relative = Jsons.MAPPER.readTree(out.resolve(StudyReport.JSON).toFile())
                 .get("relativeErrorIncreaseVsOpt");
