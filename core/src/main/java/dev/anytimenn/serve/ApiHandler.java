@@ -48,17 +48,7 @@ final class ApiHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        try {
-            route(request, response, callback);
-        } catch (RuntimeException | Error e) {
-            // never a stack trace to the client: one line in the log, a plain 500 out
-            LOG.error("{} {} failed: {}", request.getMethod(), Request.getPathInContext(request), e.toString(), e);
-            if (!response.isCommitted()) {
-                Replies.json(response, callback, 500, AnswerBodies.error("internal error", "internal"));
-            } else {
-                callback.failed(e);
-            }
-        }
+        guarded(request, response, callback, () -> route(request, response, callback));
         return true;
     }
 
@@ -157,6 +147,7 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     /** Runs what follows a body read (maybe on a thread of Jetty's that calls back): a failure is a 500, never a hang. */
+    /** Runs {@code step}; a failure becomes one line in the log and a plain 500, never a stack trace out. */
     private void guarded(Request request, Response response, Callback callback, Runnable step) {
         try {
             step.run();
