@@ -128,12 +128,7 @@ final class ApiHandler extends Handler.Abstract {
         long arrival = request.getBeginNanoTime();
         long declared = request.getLength();
         int max = config.maxBodyBytes();
-        if (declared > max) {
-            badRequest(response, callback, new BadRequestException("body", declared + " bytes, more than the limit of "
-                    + max));
-            return;
-        }
-        BodyReader.read(request, max, new BodyReader.Sink() {
+        BodyReader.Sink sink = new BodyReader.Sink() {
             @Override
             public void body(byte[] bytes) {
                 guarded(request, response, callback, () -> admit(request, response, callback, arrival, bytes));
@@ -143,11 +138,24 @@ final class ApiHandler extends Handler.Abstract {
             public void bad(BadRequestException e) {
                 guarded(request, response, callback, () -> badRequest(response, callback, e));
             }
-        });
+        };
+        if (declared > max) {
+            BadRequestException tooLarge = new BadRequestException("body", declared
+                    + " bytes, more than the limit of " + max);
+            if (declared > BodyReader.DRAIN_LIMIT) {
+                badRequest(response, callback, tooLarge); // too much to drain: Jetty closes the connection
+            } else {
+                BodyReader.refuse(request, tooLarge, sink);
+            }
+            return;
+        }
+        BodyReader.read(request, max, sink);
     }
 
-    /** Runs what follows a body read (maybe on a thread of Jetty's that calls back): a failure is a 500, never a hang. */
-    /** Runs {@code step}; a failure becomes one line in the log and a plain 500, never a stack trace out. */
+    /**
+     * Runs {@code step} (routing, or what follows a body read, maybe on a thread of Jetty's that calls back): a
+     * failure becomes one line in the log and a plain 500, never a stack trace out and never a hang.
+     */
     private void guarded(Request request, Response response, Callback callback, Runnable step) {
         try {
             step.run();

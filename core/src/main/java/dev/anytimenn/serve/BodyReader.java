@@ -12,6 +12,10 @@ import org.eclipse.jetty.io.Content;
  *
  * <p>Most bodies arrive with their headers: then the whole read, and what follows it, runs on the
  * handler's own thread, with no extra dispatch.
+ *
+ * <p>A body over the limit is still read to its end, up to {@link #DRAIN_LIMIT} bytes, and thrown away
+ * before the 400 goes out: answering while the client is still sending makes Jetty close the connection
+ * on unread content, and a client still writing then loses the answer to the reset.
  */
 final class BodyReader implements Runnable {
 
@@ -26,17 +30,29 @@ final class BodyReader implements Runnable {
     private final Content.Source source;
     private final int maxBytes;
     private final Sink sink;
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    /** The most of a refused body read and discarded before the 400; a larger one is cut off with the connection. */
+    static final long DRAIN_LIMIT = 1 << 20;
 
-    private BodyReader(Content.Source source, int maxBytes, Sink sink) {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    /** Set once the body is refused: the rest is discarded, then the sink is told this. */
+    private BadRequestException refused;
+    private long discarded;
+
+    private BodyReader(Content.Source source, int maxBytes, Sink sink, BadRequestException refused) {
         this.source = source;
         this.maxBytes = maxBytes;
         this.sink = sink;
+        this.refused = refused;
     }
 
     /** Starts reading; the sink is told exactly once. */
     static void read(Content.Source source, int maxBytes, Sink sink) {
-        new BodyReader(source, maxBytes, sink).run();
+        new BodyReader(source, maxBytes, sink, null).run();
+    }
+
+    /** Discards the body (up to {@link #DRAIN_LIMIT}), then tells the sink {@code reason}. */
+    static void refuse(Content.Source source, BadRequestException reason, Sink sink) {
+        new BodyReader(source, 0, sink, reason).run();
     }
 
     /** Reads what has arrived; demands a call back for the rest. */
@@ -56,10 +72,18 @@ final class BodyReader implements Runnable {
             }
             ByteBuffer buffer = chunk.getByteBuffer();
             boolean last = chunk.isLast();
-            if ((long) bytes.size() + buffer.remaining() > maxBytes) {
+            if (refused == null && (long) bytes.size() + buffer.remaining() > maxBytes) {
+                refused = new BadRequestException("body", "more than the limit of " + maxBytes + " bytes");
+                bytes.reset();
+            }
+            if (refused != null) {
+                discarded += buffer.remaining();
                 chunk.release();
-                sink.bad(new BadRequestException("body", "more than the limit of " + maxBytes + " bytes"));
-                return;
+                if (last || discarded > DRAIN_LIMIT) {
+                    sink.bad(refused);
+                    return;
+                }
+                continue;
             }
             byte[] part = new byte[buffer.remaining()];
             buffer.get(part);
