@@ -217,12 +217,7 @@ final class TrainOptions {
         Augmentation augmentation = dataConfig.defaultAugmentation();
         TrainConfig training = new TrainConfig(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule,
                 warmup, seed, valSize, trainLimit, cropPadding == null ? augmentation.padding() : cropPadding,
-                flip == null ? augmentation.flip() : flip, weighting, null, scaleHeadDecay);
-        try {
-            training = training.withDistill(distill);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--distill: " + e.getMessage(), e);
-        }
+                flip == null ? augmentation.flip() : flip, weighting, distill, scaleHeadDecay);
         RunConfig config = new RunConfig(runName(), model, training, dataConfig);
         int heads;
         try {

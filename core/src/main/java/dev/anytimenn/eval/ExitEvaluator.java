@@ -61,7 +61,6 @@ public final class ExitEvaluator {
             Normalization norm, int batchSize) {
         int k = net.headCount();
         int n = set.size();
-        long[] correct = new long[k];
         double[] lossSum = new double[k];
         int[] labels = new int[n];
         int[][] predicted = new int[k][n];
@@ -71,10 +70,8 @@ public final class ExitEvaluator {
             int offset = done[0];
             for (int i = 0; i < k; i++) {
                 NDArray out = logits.get(i);
-                NDArray classes = out.argMax(1);
-                correct[i] += classes.eq(y).sum().getLong();
                 lossSum[i] += Losses.crossEntropySum(out, y);
-                long[] p = classes.toLongArray();
+                long[] p = out.argMax(1).toLongArray();
                 for (int j = 0; j < p.length; j++) {
                     predicted[i][offset + j] = (int) p[j];
                 }
@@ -87,7 +84,11 @@ public final class ExitEvaluator {
         double[] accuracy = new double[k];
         double[] loss = new double[k];
         for (int i = 0; i < k; i++) {
-            accuracy[i] = n == 0 ? Double.NaN : (double) correct[i] / n;
+            long correct = 0;
+            for (int j = 0; j < n; j++) {
+                correct += predicted[i][j] == labels[j] ? 1 : 0;
+            }
+            accuracy[i] = n == 0 ? Double.NaN : (double) correct / n;
             loss[i] = n == 0 ? Double.NaN : lossSum[i] / n;
         }
         return new ImageResults(new ExitMetrics(accuracy, loss, n), labels, predicted);
