@@ -7,12 +7,18 @@ import dev.anytimenn.io.Jsons;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ProtocolException;
+import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,10 +39,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.knowm.xchart.BitmapEncoder;
@@ -61,19 +70,29 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *   <li>Latency is taken by two clocks: the client's, from each request's scheduled send time (open loop,
  *       so a late send or a slow client counts: coordinated-omission-safe), and the server's own
  *       {@code totalMs} (from Jetty starting to parse the request to the answer). The client's send lag
- *       (when it began writing the request, minus the scheduled time) is reported too, so server lateness
- *       and client lateness can be told apart. Goodput is on the client's clock.
- *   <li>The client stays light: requests go out with {@code sendAsync} (never a thread per request), at
- *       most {@code --max-in-flight} at once (one more is counted as not sent, never queued in the client),
- *       callbacks only stamp the time and keep the body (parsed after the load), the HTTP client has a
- *       small executor of its own, connections are opened before the load, and the server's accept queue
- *       is made at least as large as the client can open at once. Client-side failures are counted by kind.
+ *       (when it wrote the request, minus the scheduled time) is reported too, so server lateness and
+ *       client lateness can be told apart. Goodput is on the client's clock.
+ *   <li>The client stays light: at most {@code --max-in-flight} requests at once (one more is counted as
+ *       not sent, never queued in the client), callbacks only stamp the time and keep the body (parsed
+ *       after the load), connections are opened before the load, and the server's accept queue is made at
+ *       least as large as the client can open at once. Client-side failures are counted by kind.
+ *   <li>The predict requests go through one of two clients ({@code --client}). {@code raw} (the default):
+ *       plain java.nio, {@code --max-in-flight} keep-alive connections kept open, requests encoded before
+ *       the load and written by the scheduler itself, one selector thread reading the answers; send lag is
+ *       the time the request's bytes went to the kernel. {@code jdk}: {@code java.net.http.HttpClient}'s
+ *       {@code sendAsync} with a small executor of its own; send lag is when it began writing the body.
+ *       HttpClient added milliseconds of its own at a few thousand requests/s (send lag p99 12 ms at 8C,
+ *       1.6 ms between the clocks' medians at low load): too much to judge a 10 ms deadline to the
+ *       millisecond. {@code --client jdk} is kept to compare against.
  * </ul>
+ *
+ * {@code --modes} picks the modes whose loads are run, in order; C is always calibrated on the full
+ * network, on a server started for that alone when the loads do not begin with it.
  *
  * Options (--name value): --jar --model --data --out --deadline-ms --loads --seconds --calibrate-seconds
  * --warm-seconds --max-requests --max-in-flight --timeout-s --client-threads --warm-connections --port
  * --queue --workers --engine-threads --http-threads --accept-queue --server-cpus --client-cpus
- * --server-java-options --first-exit-images
+ * --server-java-options --first-exit-images --client --modes
  */
 public class ServeLoad {
 
@@ -93,6 +112,7 @@ public class ServeLoad {
         result.put("machineCpus", Pinning.onlineCpus());
         result.put("pinning", pin.toJson());
         Map<String, Object> client = new LinkedHashMap<>();
+        client.put("kind", o.client());
         client.put("cpusAllowed", Pinning.cpusAllowed("self"));
         client.put("executorThreads", o.clientThreads());
         client.put("maxInFlight", o.maxInFlight());
@@ -104,7 +124,15 @@ public class ServeLoad {
         result.put("servers", servers);
         List<Map<String, Object>> rows = new ArrayList<>();
         double capacity = 0;
-        for (String mode : List.of("full", "anytime")) {
+        // C is the full network's rate, so a run whose loads do not begin with it calibrates on a full server first
+        List<String> passes = new ArrayList<>(o.modes());
+        boolean calibrationPass = !passes.get(0).equals("full");
+        if (calibrationPass) {
+            passes.add(0, "full");
+        }
+        for (int pass = 0; pass < passes.size(); pass++) {
+            String mode = passes.get(pass);
+            boolean loads = !(calibrationPass && pass == 0);
             try (ServerProcess server = ServerProcess.start(o, mode, pin);
                     LoadClient load = new LoadClient(server.base(), o)) {
                 load.awaitReady(server);
@@ -117,10 +145,10 @@ public class ServeLoad {
                     System.out.println("serve-load: warning: the server (CPUs " + about.get("cpusAllowed") + ") and the load "
                             + "generator (CPUs " + client.get("cpusAllowed") + ") share CPUs: this measures the pair");
                 }
-                servers.put(mode, about);
-                System.out.println(mode + " server: " + about);
+                servers.put(loads ? mode : mode + " (C only)", about);
+                System.out.println(mode + " server" + (loads ? "" : " (C only)") + ": " + about);
                 load.closedLoop(images, Math.max(2, w), o.warmSeconds(), ""); // both JITs warm
-                if (mode.equals("full")) {
+                if (!result.containsKey("capacityPerSecond")) { // the first pass, on the full network
                     List<Outcome> calibration = Outcome.of(load.closedLoop(images, w, o.calibrateSeconds(), ""), images);
                     capacity = calibration.stream().filter(r -> r.status() == 200 && r.clientMs() <= o.deadlineMs())
                             .count() / o.calibrateSeconds();
@@ -129,10 +157,10 @@ public class ServeLoad {
                             + "(closed loop, %d clients = workers)%n", capacity, o.deadlineMs(), w);
                     result.put("capacityPerSecond", capacity);
                     result.put("workers", w);
-                } else if (o.firstExitImages() > 0) {
+                } else if (mode.equals("anytime") && o.firstExitImages() > 0) {
                     result.put("firstExit", firstExitAccuracy(load, images, o));
                 }
-                for (double factor : o.loads()) {
+                for (double factor : loads ? o.loads() : new double[0]) {
                     load.warmConnections(o.warmConnections());
                     List<Outcome> outcomes = Outcome.of(load.openLoop(images, factor * capacity), images);
                     Map<String, Object> row = Summary.row(mode, factor, factor * capacity, o, outcomes);
@@ -178,12 +206,12 @@ record Options(Path jar, String model, Path data, Path out, double deadlineMs, d
         double calibrateSeconds, double warmSeconds, int maxRequests, int maxInFlight, double timeoutSeconds,
         int clientThreads, int warmConnections, int port, int queue, Integer workers, int engineThreads,
         Integer httpThreads, int acceptQueue, String serverCpus, String clientCpus, List<String> serverJavaOptions,
-        int firstExitImages) {
+        int firstExitImages, String client, List<String> modes) {
 
     static final Set<String> NAMES = new LinkedHashSet<>(List.of("jar", "model", "data", "out", "deadline-ms", "loads",
             "seconds", "calibrate-seconds", "warm-seconds", "max-requests", "max-in-flight", "timeout-s",
             "client-threads", "warm-connections", "port", "queue", "workers", "engine-threads", "http-threads",
-            "accept-queue", "server-cpus", "client-cpus", "server-java-options", "first-exit-images"));
+            "accept-queue", "server-cpus", "client-cpus", "server-java-options", "first-exit-images", "client", "modes"));
 
     static Options parse(String[] args) {
         Map<String, String> o = new LinkedHashMap<>();
@@ -223,7 +251,9 @@ record Options(Path jar, String model, Path data, Path out, double deadlineMs, d
                 o.getOrDefault("server-cpus", "none"),
                 o.getOrDefault("client-cpus", "none"),
                 o.containsKey("server-java-options") ? List.of(o.get("server-java-options").trim().split("\\s+")) : List.of(),
-                Integer.parseInt(o.getOrDefault("first-exit-images", "2000")));
+                Integer.parseInt(o.getOrDefault("first-exit-images", "2000")),
+                o.getOrDefault("client", "raw"),
+                List.of(o.getOrDefault("modes", "full,anytime").split(",")));
         options.check();
         return options;
     }
@@ -238,6 +268,9 @@ record Options(Path jar, String model, Path data, Path out, double deadlineMs, d
         require(engineThreads >= 1, "--engine-threads must be at least 1, got " + engineThreads);
         require(warmConnections >= 0, "--warm-connections must be at least 0, got " + warmConnections);
         require(firstExitImages >= 0, "--first-exit-images must be at least 0, got " + firstExitImages);
+        require(client.equals("raw") || client.equals("jdk"), "--client must be raw or jdk, got " + client);
+        require(!modes.isEmpty() && Set.of("full", "anytime").containsAll(modes) && Set.copyOf(modes).size() == modes.size(),
+                "--modes must be full, anytime or both (in the order to run), got " + String.join(",", modes));
         require(serverCpus.equals("none") || Pinning.count(serverCpus) > 0, "--server-cpus must be a CPU list such as 0 "
                 + "or 0-1,3, or none; got " + serverCpus);
     }
@@ -540,8 +573,9 @@ enum Failure {
 }
 
 /**
- * One request as the client saw it, in {@link System#nanoTime()}: when it was due, when sendAsync was
- * called, when the HTTP client began writing it, when the answer (or failure) came back.
+ * One request as the client saw it, in {@link System#nanoTime()}: when it was due, when it was handed to
+ * the client (sendAsync called, or an idle raw connection taken), when it was written (the jdk client began
+ * writing it; the raw client handed its bytes to the kernel), when the answer (or failure) came back.
  */
 record Sample(int image, long scheduled, long dispatched, long written, long done, int status, String body,
         Failure failure) {}
@@ -596,8 +630,9 @@ record Outcome(int status, Failure failure, double clientMs, double sendLagMs, d
 
 /**
  * The HTTP client side: a closed loop for calibration and warm-up, the open loop for the loads. Sending
- * never blocks the scheduler (sendAsync), outstanding requests are bounded, and a callback only stamps
- * the time and keeps the body.
+ * never blocks the scheduler (the raw client's non-blocking write, or sendAsync), outstanding requests are
+ * bounded, and a callback only stamps the time and keeps the body. The predict requests go through the
+ * raw client unless --client jdk; the few other calls (readiness, metrics, the model) always use HttpClient.
  */
 final class LoadClient implements AutoCloseable {
 
@@ -605,8 +640,9 @@ final class LoadClient implements AutoCloseable {
     private final Options o;
     private final ExecutorService executor;
     private final HttpClient http;
+    private final RawClient raw; // null with --client jdk
 
-    LoadClient(URI base, Options o) {
+    LoadClient(URI base, Options o) throws IOException {
         this.base = base;
         this.o = o;
         AtomicInteger n = new AtomicInteger();
@@ -617,6 +653,7 @@ final class LoadClient implements AutoCloseable {
         });
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
                 .executor(executor).build();
+        this.raw = o.client().equals("raw") ? new RawClient(base, o.maxInFlight(), o.timeoutSeconds()) : null;
     }
 
     void awaitReady(ServerProcess server) throws Exception {
@@ -628,6 +665,9 @@ final class LoadClient implements AutoCloseable {
             try {
                 if (http.send(HttpRequest.newBuilder(base.resolve("readyz")).build(), HttpResponse.BodyHandlers.discarding())
                         .statusCode() == 200) {
+                    if (raw != null) {
+                        raw.connectAll();
+                    }
                     return;
                 }
             } catch (IOException e) {
@@ -654,8 +694,15 @@ final class LoadClient implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString()).body());
     }
 
-    /** Opens up to n keep-alive connections (n requests at once), so the load does not begin by connecting. */
-    void warmConnections(int n) {
+    /**
+     * Opens up to n keep-alive connections (n requests at once), so the load does not begin by connecting; the
+     * raw client instead reopens any of its --max-in-flight connections the server has closed since.
+     */
+    void warmConnections(int n) throws InterruptedException {
+        if (raw != null) {
+            raw.connectAll();
+            return;
+        }
         List<CompletableFuture<HttpResponse<Void>>> all = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             all.add(http.sendAsync(HttpRequest.newBuilder(base.resolve("healthz")).timeout(Duration.ofSeconds(5)).build(),
@@ -690,6 +737,7 @@ final class LoadClient implements AutoCloseable {
     private List<Sample> closedLoop(TestImages images, int clients, Predicate<Integer> more, String query)
             throws Exception {
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
+        byte[][] requests = raw == null ? null : RawClient.requests(images, base, "v1/predict" + query);
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<CompletableFuture<Void>> done = new ArrayList<>();
@@ -698,6 +746,15 @@ final class LoadClient implements AutoCloseable {
                 done.add(CompletableFuture.runAsync(() -> {
                     for (int i = first; more.test(i); i += clients) {
                         int k = i % images.size();
+                        if (raw != null) {
+                            try {
+                                samples.add(raw.call(k, requests[k]));
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return;
+                            }
+                            continue;
+                        }
                         StampedBody stamp = new StampedBody(images.bodies().get(k));
                         long sent = System.nanoTime();
                         try {
@@ -728,6 +785,12 @@ final class LoadClient implements AutoCloseable {
     List<Sample> openLoop(TestImages images, double rate) throws Exception {
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
         Semaphore inFlight = new Semaphore(o.maxInFlight());
+        byte[][] requests = raw == null ? null : RawClient.requests(images, base, "v1/predict");
+        AtomicInteger returned = new AtomicInteger(); // the raw client's answers and failures
+        Consumer<Sample> collect = sample -> {
+            samples.add(sample);
+            returned.incrementAndGet();
+        };
         Random random = new Random(42);
         int sent = 0;
         long start = System.nanoTime() + 1_000_000; // the first arrival is scheduled 1 ms ahead
@@ -743,6 +806,14 @@ final class LoadClient implements AutoCloseable {
             }
             int k = i % images.size();
             long dispatched = System.nanoTime();
+            if (raw != null) {
+                if (raw.send(k, requests[k], at, dispatched, collect)) {
+                    sent++;
+                } else {
+                    samples.add(new Sample(k, at, dispatched, 0, 0, 0, null, Failure.NOT_SENT));
+                }
+                continue;
+            }
             if (!inFlight.tryAcquire()) {
                 samples.add(new Sample(k, at, dispatched, 0, 0, 0, null, Failure.NOT_SENT));
                 continue;
@@ -759,7 +830,7 @@ final class LoadClient implements AutoCloseable {
         }
         // every request either comes back or times out within the timeout; a little more for the callbacks
         long end = System.nanoTime() + (long) ((o.timeoutSeconds() + 5) * 1e9);
-        while (inFlight.availablePermits() < o.maxInFlight() && System.nanoTime() < end) {
+        while ((raw != null ? returned.get() < sent : inFlight.availablePermits() < o.maxInFlight()) && System.nanoTime() < end) {
             Thread.sleep(20);
         }
         List<Sample> all = new ArrayList<>(samples);
@@ -773,6 +844,9 @@ final class LoadClient implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        if (raw != null) {
+            raw.close();
+        }
     }
 
     /** A request body that notes when the HTTP client began sending it (after it has a connection). */
@@ -795,6 +869,386 @@ final class LoadClient implements AutoCloseable {
                 at = System.nanoTime();
             }
             inner.subscribe(subscriber);
+        }
+    }
+}
+
+/**
+ * The raw client (--client raw): HTTP/1.1 over java.nio and nothing else, so that little of the client stands
+ * between a request's scheduled time and the kernel, or between the answer and its stamp. It keeps
+ * --max-in-flight keep-alive connections open from before the load; the scheduler takes an idle one (none:
+ * not sent) and writes the request, encoded before the load, itself: one non-blocking write on loopback. One
+ * selector thread does everything else: reads and parses the answers, finishes a write the kernel did not
+ * take whole, (re)connects, and times requests out. A connection whose request failed (reset, timed out) or
+ * that the server closes is replaced at once, so a request never meets a connection the server has given up.
+ */
+final class RawClient implements AutoCloseable {
+
+    /** One request: the sample's stamps so far, and who takes the sample. */
+    private static final class Call {
+        final int image;
+        final long scheduled;
+        final long dispatched;
+        final ByteBuffer bytes;
+        final Consumer<Sample> done;
+        volatile long written;
+
+        Call(int image, long scheduled, long dispatched, byte[] request, Consumer<Sample> done) {
+            this.image = image;
+            this.scheduled = scheduled;
+            this.dispatched = dispatched;
+            this.bytes = ByteBuffer.wrap(request);
+            this.done = done;
+        }
+    }
+
+    /** One keep-alive connection; its channel is replaced whenever it closes. */
+    private static final class Slot {
+        /** Set by whoever took the slot from the idle ones, cleared (once) by the selector thread. */
+        final AtomicReference<Call> call = new AtomicReference<>();
+        /** The channel once connected: the scheduler writes to it directly. */
+        volatile SocketChannel ready;
+        // the selector thread's alone
+        SocketChannel channel; // connected or connecting; null: neither
+        Call unsent; // waits for the connection
+        ByteBuffer in = ByteBuffer.allocate(16 * 1024);
+        int headerEnd = -1;
+        int status;
+        int length;
+        boolean close;
+    }
+
+    private final InetSocketAddress address;
+    private final long timeoutNanos;
+    private final List<Slot> slots = new ArrayList<>();
+    private final LinkedBlockingQueue<Slot> idle = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final Selector selector;
+    private final Thread thread;
+    private volatile boolean open = true;
+
+    RawClient(URI base, int connections, double timeoutSeconds) throws IOException {
+        this.address = new InetSocketAddress(base.getHost(), base.getPort());
+        this.timeoutNanos = (long) (timeoutSeconds * 1e9);
+        for (int i = 0; i < connections; i++) {
+            Slot s = new Slot();
+            slots.add(s);
+            idle.add(s);
+        }
+        this.selector = Selector.open();
+        this.thread = new Thread(this::loop, "raw-client");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Each image's whole request (request line, headers, body), encoded once before a load. */
+    static byte[][] requests(TestImages images, URI base, String path) {
+        byte[][] out = new byte[images.size()][];
+        for (int k = 0; k < out.length; k++) {
+            byte[] body = images.bodies().get(k);
+            byte[] head = ("POST /" + path + " HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\nContent-Type: "
+                    + "application/json\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            out[k] = Arrays.copyOf(head, head.length + body.length);
+            System.arraycopy(body, 0, out[k], head.length, body.length);
+        }
+        return out;
+    }
+
+    /** Connects every connection that is not, and waits (at most 10 s) until all are. */
+    void connectAll() throws InterruptedException {
+        run(() -> slots.stream().filter(s -> s.channel == null).forEach(this::connect));
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (slots.stream().anyMatch(s -> s.ready == null) && System.nanoTime() < end) {
+            Thread.sleep(1);
+        }
+    }
+
+    /** Hands the request to an idle connection without waiting; false when none is idle. */
+    boolean send(int image, byte[] request, long scheduled, long dispatched, Consumer<Sample> done) {
+        Slot s = idle.poll();
+        if (s == null) {
+            return false;
+        }
+        start(s, new Call(image, scheduled, dispatched, request, done));
+        return true;
+    }
+
+    /** One request of a closed loop's client: the next idle connection (waiting for one), and the answer. */
+    Sample call(int image, byte[] request) throws InterruptedException {
+        long sent = System.nanoTime();
+        Slot s = idle.poll(timeoutNanos + 5_000_000_000L, TimeUnit.NANOSECONDS);
+        if (s == null) {
+            throw new IllegalStateException("raw client: no connection became idle within the timeout");
+        }
+        CompletableFuture<Sample> answer = new CompletableFuture<>();
+        start(s, new Call(image, sent, sent, request, answer::complete));
+        return answer.join();
+    }
+
+    private void start(Slot s, Call c) {
+        s.call.set(c); // before reading ready: a selector thread that closes the channel after that read sees c
+        SocketChannel ch = s.ready;
+        if (ch == null) {
+            run(() -> send(s, c));
+            return;
+        }
+        try {
+            // stamped before the write, so the selector thread can never read an answer without it
+            c.written = System.nanoTime();
+            ch.write(c.bytes);
+            if (c.bytes.hasRemaining()) {
+                run(() -> send(s, c));
+            }
+        } catch (IOException e) {
+            run(() -> {
+                if (s.call.get() == c) {
+                    if (s.channel == ch) {
+                        replace(s);
+                    }
+                    finish(s, c, 0, null, Failure.RESET, System.nanoTime());
+                }
+            });
+        }
+    }
+
+    /** Runs on the selector thread, soon. */
+    private void run(Runnable task) {
+        tasks.add(task);
+        selector.wakeup();
+    }
+
+    private void loop() {
+        long expiry = 0;
+        while (open) {
+            try {
+                selector.select(100);
+            } catch (IOException | java.nio.channels.ClosedSelectorException e) {
+                return;
+            }
+            for (Runnable task; (task = tasks.poll()) != null;) {
+                task.run();
+            }
+            for (java.util.Iterator<SelectionKey> keys = selector.selectedKeys().iterator(); keys.hasNext();) {
+                SelectionKey key = keys.next();
+                keys.remove();
+                Slot s = (Slot) key.attachment();
+                if (!key.isValid() || key.channel() != s.channel) {
+                    continue;
+                }
+                try {
+                    if (key.isConnectable()) {
+                        connected(s);
+                        continue;
+                    }
+                    Call c = s.call.get();
+                    if (key.isWritable() && c != null && c.bytes.hasRemaining()) {
+                        write(s, c);
+                    }
+                    if (key.isValid() && key.isReadable()) {
+                        read(s);
+                    }
+                } catch (RuntimeException e) { // a bug here must show, and must not stop every other connection
+                    e.printStackTrace();
+                    Call c = s.call.get();
+                    replace(s);
+                    finish(s, c, 0, null, Failure.OTHER, System.nanoTime());
+                }
+            }
+            long now = System.nanoTime();
+            if (now >= expiry) {
+                for (Slot s : slots) {
+                    Call c = s.call.get();
+                    if (c != null && now - c.dispatched > timeoutNanos) {
+                        replace(s);
+                        finish(s, c, 0, null, Failure.TIMEOUT, now);
+                    }
+                }
+                expiry = now + 100_000_000L;
+            }
+        }
+    }
+
+    /** Writes the call, or goes on writing it, once its connection is up. */
+    private void send(Slot s, Call c) {
+        if (s.call.get() != c) {
+            return; // it failed meanwhile
+        }
+        if (s.ready == null) {
+            s.unsent = c;
+            if (s.channel == null) {
+                connect(s);
+            }
+            return;
+        }
+        write(s, c);
+    }
+
+    private void write(Slot s, Call c) {
+        try {
+            c.written = System.nanoTime(); // restamped until the last bytes are handed over
+            s.channel.write(c.bytes);
+            s.channel.keyFor(selector).interestOps(c.bytes.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE
+                    : SelectionKey.OP_READ);
+        } catch (IOException e) {
+            replace(s);
+            finish(s, c, 0, null, Failure.RESET, System.nanoTime());
+        }
+    }
+
+    private void connect(Slot s) {
+        try {
+            SocketChannel ch = SocketChannel.open();
+            s.channel = ch;
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.register(selector, SelectionKey.OP_CONNECT, s);
+            if (ch.connect(address)) {
+                connected(s);
+            }
+        } catch (IOException e) {
+            refused(s);
+        }
+    }
+
+    private void connected(Slot s) {
+        try {
+            if (!s.channel.finishConnect()) {
+                return;
+            }
+            s.channel.keyFor(selector).interestOps(SelectionKey.OP_READ);
+        } catch (IOException e) {
+            refused(s);
+            return;
+        }
+        s.ready = s.channel;
+        Call c = s.unsent;
+        s.unsent = null;
+        if (c != null) {
+            send(s, c);
+        }
+    }
+
+    /** No connection: a request waiting for it is refused; the next request on this slot connects again. */
+    private void refused(Slot s) {
+        Call c = s.unsent;
+        close(s);
+        if (c != null) {
+            finish(s, c, 0, null, Failure.REFUSED, System.nanoTime());
+        }
+    }
+
+    private void read(Slot s) {
+        Call c = s.call.get();
+        try {
+            if (!s.in.hasRemaining()) {
+                s.in = ByteBuffer.allocate(2 * s.in.capacity()).put(s.in.flip());
+            }
+            int n = s.channel.read(s.in);
+            long now = System.nanoTime();
+            if (n < 0 || c == null) { // closed by the server, or bytes nobody asked for: start afresh
+                replace(s);
+                if (c != null) {
+                    finish(s, c, 0, null, Failure.RESET, now);
+                }
+            } else if (parsed(s)) {
+                String body = new String(s.in.array(), s.headerEnd, s.length, StandardCharsets.UTF_8);
+                if (s.close) {
+                    replace(s);
+                } else {
+                    s.in.clear();
+                    s.headerEnd = -1;
+                }
+                finish(s, c, s.status, body, null, now);
+            }
+        } catch (IOException e) {
+            replace(s);
+            finish(s, c, 0, null, e instanceof ProtocolException ? Failure.OTHER : Failure.RESET, System.nanoTime());
+        }
+    }
+
+    /** Whether the whole answer is in: the status line and headers parsed once, then the Content-Length body. */
+    private static boolean parsed(Slot s) throws ProtocolException {
+        byte[] a = s.in.array();
+        int end = s.in.position();
+        if (s.headerEnd < 0) {
+            int h = 0;
+            while (h + 3 < end && !(a[h] == '\r' && a[h + 1] == '\n' && a[h + 2] == '\r' && a[h + 3] == '\n')) {
+                h++;
+            }
+            if (h + 3 >= end) {
+                return false;
+            }
+            String head = new String(a, 0, h, StandardCharsets.ISO_8859_1);
+            String[] lines = head.split("\r\n");
+            s.length = -1;
+            s.close = false;
+            try {
+                s.status = Integer.parseInt(lines[0].substring(9, 12));
+                for (String line : lines) {
+                    int colon = line.indexOf(':');
+                    String name = colon < 0 ? "" : line.substring(0, colon).trim();
+                    if (name.equalsIgnoreCase("Content-Length")) {
+                        s.length = Integer.parseInt(line.substring(colon + 1).trim());
+                    } else if (name.equalsIgnoreCase("Connection")) {
+                        s.close = line.substring(colon + 1).toLowerCase(Locale.ROOT).contains("close");
+                    }
+                }
+            } catch (RuntimeException e) {
+                throw new ProtocolException("not an HTTP/1.1 answer: " + head);
+            }
+            if (s.length < 0) {
+                throw new ProtocolException("an answer without Content-Length: " + head);
+            }
+            s.headerEnd = h + 4;
+        }
+        return end >= s.headerEnd + s.length;
+    }
+
+    /** Closes the slot's connection and opens a new one. */
+    private void replace(Slot s) {
+        close(s);
+        connect(s);
+    }
+
+    private void close(Slot s) {
+        s.ready = null;
+        s.unsent = null;
+        s.in.clear();
+        s.headerEnd = -1;
+        if (s.channel != null) {
+            try {
+                s.channel.close();
+            } catch (IOException e) {
+                // closing is all that was wanted
+            }
+            s.channel = null;
+        }
+    }
+
+    /** Ends the call if it is still the slot's: the slot goes back to the idle ones, the sample to its taker. */
+    private void finish(Slot s, Call c, int status, String body, Failure failure, long now) {
+        if (c != null && s.call.compareAndSet(c, null)) {
+            idle.add(s);
+            c.done.accept(new Sample(c.image, c.scheduled, c.dispatched, c.written, now, status, body, failure));
+        }
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        selector.wakeup();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Slot s : slots) {
+            close(s);
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            // going away
         }
     }
 }
@@ -958,15 +1412,20 @@ final class Report {
         s.append(String.join(", ", serverCpus)).append(" (machine: CPUs ").append(result.get("machineCpus")).append(").\n");
         servers.forEach((mode, about) -> s.append("- **").append(mode).append(" server:** `")
                 .append(((Map<String, Object>) about).get("banner")).append("`\n"));
-        s.append(String.format(Locale.ROOT, "- **Load generator:** %s executor threads, at most %s requests in flight, "
-                + "timeout %s s, %s connections opened before each load; somaxconn %s.%n", client.get("executorThreads"),
-                client.get("maxInFlight"), client.get("timeoutSeconds"), client.get("warmConnections"), result.get("somaxconn")));
+        String kind = "raw".equals(client.get("kind"))
+                ? "raw HTTP/1.1 client (java.nio, one selector thread; " + client.get("maxInFlight")
+                        + " keep-alive connections opened before the loads and kept)"
+                : "java.net.http.HttpClient (" + client.get("executorThreads") + " executor threads, "
+                        + client.get("warmConnections") + " connections opened before each load)";
+        s.append(String.format(Locale.ROOT, "- **Load generator:** %s, at most %s requests in flight, timeout %s s; "
+                + "somaxconn %s.%n", kind, client.get("maxInFlight"), client.get("timeoutSeconds"), result.get("somaxconn")));
         s.append(String.format(Locale.ROOT, "- **C** = %.1f requests/s (full network, final exit within %s ms, closed loop "
                 + "of %s clients = workers, under the same pinning); %s s per load.%n", (Double) result.get("capacityPerSecond"),
                 result.get("deadlineMs"), result.get("workers"), result.get("seconds")));
         s.append("- **Clocks:** *client* = from the request's scheduled send time to the answer's arrival (open loop: a late "
                 + "send counts); *server* = the answer's `totalMs`, from Jetty starting to parse the request to the answer. "
-                + "*Send lag* = when the client began writing the request minus its scheduled time. Goodput: 200s within D "
+                + "*Send lag* = when the client wrote the request (raw client: handed its bytes to the kernel; jdk: began "
+                + "writing it) minus its scheduled time. Goodput: 200s within D "
                 + "on the client's clock, per second. *Admitted*: 200s, 5xx, and 503s given after queueing.\n\n");
 
         s.append("| mode | load | offered/s | goodput/s | admitted within D+1 ms | 200s within D+1 ms (client) | "
