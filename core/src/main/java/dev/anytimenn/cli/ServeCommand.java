@@ -76,6 +76,11 @@ final class ServeCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     double defaultDeadlineMs = ServeConfig.DEFAULT_DEADLINE_MS;
 
+    @Option(names = "--reserve-ms", paramLabel = "MS", description = "Kept back from each deadline (at most half "
+            + "of it) for handing the answer over, writing it and the network: a request's work ends this long before "
+            + "its deadline (default: ${DEFAULT-VALUE}).")
+    double reserveMs = ServeConfig.DEFAULT_RESERVE_MS;
+
     /** How deadlines are kept. */
     enum Mode { anytime, full }
 
@@ -95,7 +100,7 @@ final class ServeCommand implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         int w = workers != null ? workers : Math.max(1, cores / Math.max(1, common.threads));
         HttpLimits http = new HttpLimits(httpThreads != null ? httpThreads : HttpLimits.defaultThreads(w), acceptQueue);
-        ServeConfig config = new ServeConfig(host, port, w, queue, maxBatch, defaultDeadlineMs,
+        ServeConfig config = new ServeConfig(host, port, w, queue, maxBatch, defaultDeadlineMs, reserveMs,
                 ServeConfig.MAX_DEADLINE_MS, ServeConfig.MAX_BODY_BYTES, ServeConfig.MAX_IMAGE_PIXELS,
                 mode == Mode.full, http);
         common.apply();

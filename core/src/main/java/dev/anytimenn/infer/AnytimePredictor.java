@@ -140,9 +140,9 @@ public final class AnytimePredictor implements AutoCloseable {
         return batchLatencies.warm(batch);
     }
 
-    /** The expected wall time from the start of a batch-1 run to its first exit, in milliseconds. */
-    public double expectedMsToFirstExit() {
-        return estimateToNextExit(0, 1) / 1e6;
+    /** The expected wall time from the start of a run of {@code batch} images to its first exit, in milliseconds. */
+    public double expectedMsToFirstExit(int batch) {
+        return estimateToNextExit(0, batch) / 1e6;
     }
 
     /** The median recent latency of each step (a unit for DJL, a segment for ONNX Runtime) at batch 1, in ms. */

@@ -39,7 +39,7 @@ final class ApiHandler extends Handler.Abstract {
         this.metrics = metrics;
         this.parser = new RequestParser(model, config, AnswerBodies.MAPPER);
         this.replies = new Replies(metrics, new AnswerBodies(model.classNames(), model.exits().size()),
-                workers::expectedMsToFirstExit);
+                () -> workers.expectedMsToFirstExit(1));
     }
 
     void shuttingDown() {
@@ -182,18 +182,22 @@ final class ApiHandler extends Handler.Abstract {
             badRequest(response, callback, e);
             return;
         }
+        double workMs = config.workMs(parsed.deadlineMs());
+        long workEnd = config.fullNetwork() ? Long.MAX_VALUE : arrival + Math.round(workMs * 1e6); // full: no end
         if (!config.fullNetwork()) {
-            double leftMs = parsed.deadlineMs() - (System.nanoTime() - arrival) / 1e6;
-            double firstMs = workers.expectedMsToFirstExit();
-            if (leftMs < firstMs) {
+            long now = System.nanoTime();
+            double leftMs = (workEnd - now) / 1e6;
+            double firstMs = workers.expectedMsToFirstAnswer(now);
+            if (leftMs < firstMs && !workers.takesAtOnce()) {
                 shed(response, callback, arrival, "deadline", String.format(java.util.Locale.ROOT,
-                        "deadlineMs: %.2f ms left, the first exit needs about %.2f ms", leftMs, firstMs));
+                        "deadlineMs: %.2f ms left (less %.2f ms kept for the answer), the first exit needs about "
+                        + "%.2f ms with %d waiting", leftMs, parsed.deadlineMs() - workMs, firstMs, workers.queued()));
                 return;
             }
         }
         Job.Progress progress = new Job.Progress();
-        Job job = Job.of(parsed, RequestPolicy.of(parsed, arrival, model.exits().size(), config.fullNetwork(),
-                model.thresholds(), progress.cancelled), arrival,
+        Job job = Job.of(parsed, RequestPolicy.of(parsed, arrival, workMs, model.exits().size(), config.fullNetwork(),
+                model.thresholds(), progress.cancelled, workers), arrival, workEnd,
                 parsed.stream() ? replies.stream(response, callback) : replies.single(response, callback), progress);
         request.addFailureListener(failure -> job.cancel());
         if (!workers.offer(job)) {

@@ -10,6 +10,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +20,14 @@ import org.slf4j.LoggerFactory;
  * The admission control: W inference threads fed from one bounded queue. A worker takes the oldest
  * waiting request and every other one waiting (up to the largest batch) and runs them as one batch in
  * which each leaves at its own exit ({@link ServedModel.Runner#run}). A full queue refuses at once.
+ *
+ * <p>A batch left alone runs each row as deep as its deadline allows, and the requests queued behind it
+ * would spend their own deadlines waiting. So the queue is also the {@link Backlog} the rows' policies ask
+ * at each exit: when every worker is busy and the oldest waiting request could no longer reach its first
+ * exit if the batch ran one more step, the batch stops there and its rows take the answers they have.
+ * Under load the answers get cruder, not later.
  */
-final class InferenceWorkers {
+final class InferenceWorkers implements Backlog {
 
     private static final Logger LOG = LoggerFactory.getLogger(InferenceWorkers.class);
     private static final long POLL_MS = 20;
@@ -30,8 +38,20 @@ final class InferenceWorkers {
     private final List<Thread> threads = new ArrayList<>();
     private final CountDownLatch warm;
     private final AtomicInteger alive = new AtomicInteger();
+    private final AtomicInteger idle = new AtomicInteger();
+    /** Per worker, when it is next expected to be free to take waiting requests ({@link System#nanoTime()}). */
+    private final AtomicLongArray busyUntil;
+    /** Per worker, how many rows its running batch holds (their answers are handed over before it is free). */
+    private final AtomicIntegerArray running;
+    /** A recent average of the worker's time to hand one answer over (JSON, write, metrics), in ns. */
+    private volatile double handOverNanos;
+    private final AtomicInteger handOvers = new AtomicInteger();
+    private static final int COLD_HAND_OVERS = 32;
+    private static final long MAX_HAND_OVER_NANOS = 1_000_000;
+    private static final ThreadLocal<Integer> WORKER = new ThreadLocal<>();
     private final AtomicReference<Throwable> startFailure = new AtomicReference<>();
-    private final double[] firstExitMs;
+    /** Per worker, its runner's expected ms to the first exit of a batch of b + 1 images (null before warm-up). */
+    private final double[][] firstExitMs;
     private volatile boolean stopping;
 
     InferenceWorkers(ServedModel model, int workers, int queueCapacity, int largestBatch) {
@@ -39,7 +59,9 @@ final class InferenceWorkers {
         this.largestBatch = largestBatch;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.warm = new CountDownLatch(workers);
-        this.firstExitMs = new double[workers];
+        this.firstExitMs = new double[workers][];
+        this.busyUntil = new AtomicLongArray(workers);
+        this.running = new AtomicIntegerArray(workers);
         for (int i = 0; i < workers; i++) {
             int id = i;
             Thread t = new Thread(() -> work(id), "anytime-worker-" + (i + 1));
@@ -86,17 +108,78 @@ final class InferenceWorkers {
         return alive.get();
     }
 
-    /** The quickest worker's expected time to the first exit of one image, in ms (0 before any estimate). */
-    double expectedMsToFirstExit() {
+    /** The quickest worker's expected ms to the first exit of a batch of {@code batch} (0 before any estimate). */
+    double expectedMsToFirstExit(int batch) {
+        int b = Math.max(1, Math.min(batch, largestBatch));
         double best = Double.POSITIVE_INFINITY;
         synchronized (firstExitMs) {
-            for (double ms : firstExitMs) {
-                if (ms > 0) {
-                    best = Math.min(best, ms);
+            for (double[] ms : firstExitMs) {
+                if (ms != null && ms[b - 1] > 0) {
+                    best = Math.min(best, ms[b - 1]);
                 }
             }
         }
         return Double.isInfinite(best) ? 0 : best;
+    }
+
+    /**
+     * The expected ms from {@code nowNanos} until a request queued now has its first exit's answer: until a
+     * worker is free (an idle one at once, a busy one at the next exit where its batch may stop), then
+     * the full batches queued ahead of it (shared among the workers), then its own batch's first exit.
+     */
+    double expectedMsToFirstAnswer(long nowNanos) {
+        double free = 0;
+        if (idle.get() == 0) {
+            long soonest = Long.MAX_VALUE;
+            for (int i = 0; i < busyUntil.length(); i++) {
+                soonest = Math.min(soonest, busyUntil.get(i));
+            }
+            free = Math.max(0, soonest - nowNanos) / 1e6;
+        }
+        int ahead = queue.size();
+        double fullBatches = Math.ceil(ahead / largestBatch / (double) threads.size()) * msToFirstAnswers(largestBatch);
+        return free + fullBatches + msToFirstAnswers(ahead % largestBatch + 1);
+    }
+
+    /**
+     * Whether a worker is idle and nothing waits, so a request queued now is taken at once. Admission then
+     * lets the worker judge it: a worker that runs nothing measures nothing, and estimates held high by a
+     * slow spell would otherwise refuse every request for good.
+     */
+    boolean takesAtOnce() {
+        return idle.get() > 0 && queue.isEmpty();
+    }
+
+    /** Expected ms from the start of a batch of {@code batch} until its first exit's answers are all handed over. */
+    private double msToFirstAnswers(int batch) {
+        return expectedMsToFirstExit(batch) + batch * handOverNanos / 1e6;
+    }
+
+    @Override
+    public boolean waitingWouldMiss(double expectedNanosToNextExit, long nowNanos) {
+        boolean miss = oldestWouldMiss(expectedNanosToNextExit, nowNanos);
+        Integer id = WORKER.get();
+        if (id != null) {
+            busyUntil.set(id, miss ? nowNanos : nowNanos + (long) expectedNanosToNextExit);
+        }
+        return miss;
+    }
+
+    private boolean oldestWouldMiss(double expectedNanosToNextExit, long nowNanos) {
+        if (idle.get() > 0) {
+            return false; // an idle worker takes the waiting request at once
+        }
+        Job oldest = queue.peek();
+        if (oldest == null) {
+            return false;
+        }
+        // the running batch's answers are handed over before the waiting request is taken; and its way to
+        // the first exit gets half as much again, being an estimate
+        Integer id = WORKER.get();
+        double handOver = (id == null ? 1 : running.get(id)) * handOverNanos;
+        int waiting = Math.min(queue.size(), largestBatch);
+        double toFirstAnswer = 1.5 * msToFirstAnswers(waiting) * 1e6;
+        return nowNanos + expectedNanosToNextExit + handOver + toFirstAnswer > oldest.workEndNanos();
     }
 
     /** Lets the workers finish what is queued, then ends them. */
@@ -109,13 +192,20 @@ final class InferenceWorkers {
     }
 
     private void work(int id) {
+        WORKER.set(id);
         alive.incrementAndGet();
         try (ServedModel.Runner runner = model.newRunner(largestBatch)) {
             publish(id, runner);
             warm.countDown();
             List<Job> batch = new ArrayList<>(largestBatch);
             while (true) {
-                Job first = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
+                idle.incrementAndGet();
+                Job first;
+                try {
+                    first = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
+                } finally {
+                    idle.decrementAndGet();
+                }
                 if (first == null) {
                     if (stopping) {
                         return;
@@ -141,6 +231,11 @@ final class InferenceWorkers {
     /** Runs one batch; a failure answers its unanswered jobs with 500 and leaves the worker running. */
     private void runBatch(ServedModel.Runner runner, List<Job> batch) {
         long taken = System.nanoTime();
+        // no batch stops before its first exit: until then the worker is not free (see waitingWouldMiss)
+        int id = WORKER.get();
+        running.set(id, batch.size());
+        busyUntil.set(id, taken + (long) ((runner.expectedMsToFirstExit(batch.size()) * 1e6
+                + batch.size() * handOverNanos)));
         List<byte[]> images = new ArrayList<>(batch.size());
         List<StoppingPolicy> policies = new ArrayList<>(batch.size());
         for (Job job : batch) {
@@ -158,7 +253,9 @@ final class InferenceWorkers {
 
                 @Override
                 public void answered(int row, Prediction answer) {
+                    long start = System.nanoTime();
                     batch.get(row).answer(answer);
+                    handedOver(System.nanoTime() - start);
                 }
             });
         } catch (RuntimeException | Error e) {
@@ -172,9 +269,28 @@ final class InferenceWorkers {
         }
     }
 
+    /**
+     * Keeps a recent average (the last 64 or so) of the time one answer took to hand over. The first ones
+     * pay for loading and compiling the answer's path and are left out, and one sample counts for at most
+     * 1 ms: an estimate held high by a stall would refuse every request, and refused requests hand nothing
+     * over that could bring it down again.
+     */
+    private void handedOver(long nanos) {
+        if (handOvers.getAndIncrement() < COLD_HAND_OVERS) {
+            return;
+        }
+        double h = handOverNanos;
+        double sample = Math.min(nanos, MAX_HAND_OVER_NANOS);
+        handOverNanos = h == 0 ? sample : h + (sample - h) / 64;
+    }
+
     private void publish(int id, ServedModel.Runner runner) {
+        double[] ms = new double[largestBatch];
+        for (int b = 1; b <= largestBatch; b++) {
+            ms[b - 1] = runner.expectedMsToFirstExit(b);
+        }
         synchronized (firstExitMs) {
-            firstExitMs[id] = runner.expectedMsToFirstExit();
+            firstExitMs[id] = ms;
         }
     }
 }

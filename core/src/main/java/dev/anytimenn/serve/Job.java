@@ -8,8 +8,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One admitted prediction request on its way through the queue and a worker's batch.
  *
  * @param arrivalNanos when the request arrived ({@link System#nanoTime()}); its deadline counts from here
+ * @param workEndNanos when its work must end (its deadline less the server's reserve), on the same scale;
+ *     {@link Long#MAX_VALUE} for a server that runs every request to the final exit
  */
-record Job(PredictRequest request, StoppingPolicy policy, long arrivalNanos, Reply reply, Progress progress) {
+record Job(PredictRequest request, StoppingPolicy policy, long arrivalNanos, long workEndNanos, Reply reply,
+        Progress progress) {
 
     /** What becomes of a job, on the worker's thread; each reply writes its own response. */
     interface Reply {
@@ -30,8 +33,9 @@ record Job(PredictRequest request, StoppingPolicy policy, long arrivalNanos, Rep
         final AtomicBoolean finished = new AtomicBoolean();
     }
 
-    static Job of(PredictRequest request, StoppingPolicy policy, long arrivalNanos, Reply reply, Progress progress) {
-        return new Job(request, policy, arrivalNanos, reply, progress);
+    static Job of(PredictRequest request, StoppingPolicy policy, long arrivalNanos, long workEndNanos, Reply reply,
+            Progress progress) {
+        return new Job(request, policy, arrivalNanos, workEndNanos, reply, progress);
     }
 
     boolean cancelled() {

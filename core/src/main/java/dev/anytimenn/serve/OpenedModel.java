@@ -58,8 +58,8 @@ public final class OpenedModel implements ServedModel {
             }
 
             @Override
-            public double expectedMsToFirstExit() {
-                return predictor.expectedMsToFirstExit();
+            public double expectedMsToFirstExit(int batch) {
+                return predictor.expectedMsToFirstExit(batch);
             }
         };
     }

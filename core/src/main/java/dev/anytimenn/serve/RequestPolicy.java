@@ -13,26 +13,33 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A request's stopping policy: its deadline counted from arrival (so time spent queued is taken off),
  * and its MAC budget and confidence rule when it gives them, all at once: a step runs only when every
  * rule lets it and when the client is still there; the row leaves at an exit when any rule says so.
+ * Once the row has an answer, it also leaves when the {@link Backlog} says that running on would make a
+ * waiting request miss its first exit.
  */
 final class RequestPolicy implements StoppingPolicy {
 
     private final List<StoppingPolicy> rules;
     private final AtomicBoolean cancelled;
+    private final Backlog backlog;
+    private boolean answered;
 
-    private RequestPolicy(List<StoppingPolicy> rules, AtomicBoolean cancelled) {
+    private RequestPolicy(List<StoppingPolicy> rules, AtomicBoolean cancelled, Backlog backlog) {
         this.rules = rules;
         this.cancelled = cancelled;
+        this.backlog = backlog;
     }
 
     /**
+     * @param workMs the time from arrival the request's work may take (its deadline less the server's reserve)
      * @param fullNetwork the deadline does not stop the run (the conventional server mode)
      * @param cancelled set when the client leaves
+     * @param backlog the requests waiting behind this one's batch (not asked in full-network mode)
      */
-    static RequestPolicy of(PredictRequest request, long arrivalNanos, int exits, boolean fullNetwork,
-            Optional<ExitThresholds> thresholds, AtomicBoolean cancelled) {
+    static RequestPolicy of(PredictRequest request, long arrivalNanos, double workMs, int exits, boolean fullNetwork,
+            Optional<ExitThresholds> thresholds, AtomicBoolean cancelled, Backlog backlog) {
         List<StoppingPolicy> rules = new ArrayList<>();
         if (!fullNetwork) {
-            rules.add(StoppingRule.Deadline.ofMillis(request.deadlineMs()).start(exits, arrivalNanos));
+            rules.add(StoppingRule.Deadline.ofMillis(workMs).start(exits, arrivalNanos));
         }
         if (request.budgetMacs() != null) {
             rules.add(new StoppingRule.CostBudget(request.budgetMacs()).start(exits, arrivalNanos));
@@ -44,12 +51,12 @@ final class RequestPolicy implements StoppingPolicy {
         if (request.calibrated()) {
             rules.add(new StoppingRule.Confidence(thresholds.orElseThrow()).start(exits, arrivalNanos));
         }
-        return new RequestPolicy(List.copyOf(rules), cancelled);
+        return new RequestPolicy(List.copyOf(rules), cancelled, fullNetwork ? Backlog.NONE : backlog);
     }
 
     @Override
     public boolean mayRun(long macsToNextExit, double expectedNanosToNextExit, long nowNanos) {
-        if (cancelled.get()) {
+        if (cancelled.get() || answered && backlog.waitingWouldMiss(expectedNanosToNextExit, nowNanos)) {
             return false;
         }
         for (StoppingPolicy rule : rules) {
@@ -67,6 +74,7 @@ final class RequestPolicy implements StoppingPolicy {
 
     @Override
     public boolean done(int exit, float[] probabilities) {
+        answered = true;
         for (StoppingPolicy rule : rules) {
             if (rule.done(exit, probabilities)) {
                 return true;

@@ -36,8 +36,8 @@ public interface ServedModel extends AutoCloseable {
         /** One batch, each row stopped by its own policy and told to the listener as it leaves. */
         List<Prediction> run(List<byte[]> images, List<? extends StoppingPolicy> policies, RowListener listener);
 
-        /** Expected milliseconds to the first exit of a single image. */
-        double expectedMsToFirstExit();
+        /** Expected milliseconds from the start of a batch of {@code batch} images to its first exit. */
+        double expectedMsToFirstExit(int batch);
 
         @Override
         default void close() {}

@@ -71,13 +71,11 @@ class ServerOverloadTest {
 
     @Test
     void aDeadlineThatCannotReachTheFirstExitIs503NeverAMadeUpLabel() throws Exception {
-        // 5 exits, so the request in progress still has 300 ms or more to run when the late one arrives
-        // (3 exits left only 50 ms of margin, which a loaded machine's scheduling ate)
-        SlowFakeModel model = new SlowFakeModel(5, 100);
+        SlowFakeModel model = new SlowFakeModel(5, 300);
         try (AnytimeServer server = ServerTestSupport.start(model, ServerTestSupport.config(1).withQueue(4, 4))) {
             URI base = server.uri();
             HttpClient client = ServerTestSupport.client();
-            // at admission: 20 ms left, the first exit takes 100
+            // 20 ms left, the first exit takes 300: the idle worker refuses it at once, before any step
             Reply early = postJson(client, base, "v1/predict", request(1, 20));
             assertThat(early.status()).isEqualTo(503);
             assertThat(early.header("Retry-After")).isEqualTo("1");
@@ -85,21 +83,70 @@ class ServerOverloadTest {
             assertThat(early.json().has("label")).isFalse();
             assertThat(model.stepsRun(1)).isZero();
 
-            // in the queue: admitted with 250 ms, but it waits 300-400 ms behind a request in progress
+            // behind a request in progress: the worker is busy until its next exit (up to 300 ms), then the
+            // first exit takes 300 more, so 400 ms is refused at once rather than queued to fail later
             CompletableFuture<Reply> busy = CompletableFuture.supplyAsync(() -> postJson(client, base, "v1/predict",
-                    request(2, 5000)));
+                    request(2, 10_000)));
             awaitSteps(model, 2);
-            Reply late = postJson(client, base, "v1/predict", request(3, 250));
-            assertThat(late.status()).as(late.body()).isEqualTo(503);
-            assertThat(late.json().get("reason").asText()).isEqualTo("deadline");
-            assertThat(late.json().get("error").asText()).startsWith("deadlineMs: no exit could be reached within 250 ms");
+            Reply behind = postJson(client, base, "v1/predict", request(3, 400));
+            assertThat(behind.status()).as(behind.body()).isEqualTo(503);
+            assertThat(behind.json().get("reason").asText()).isEqualTo("deadline");
+            assertThat(behind.json().get("error").asText()).contains("the first exit needs about");
+            assertThat(behind.json().has("queueMs")).as("never queued").isFalse();
             assertThat(model.stepsRun(3)).isZero();
 
-            // with time for two exits (of 100 ms each) but not three, the second answers
+            // with time for two exits (of 300 ms each) but not three, the second answers
             assertThat(busy.get().status()).isEqualTo(200);
-            Reply partial = postJson(client, base, "v1/predict", request(4, 290));
+            Reply partial = postJson(client, base, "v1/predict", request(4, 870));
             assertThat(partial.status()).as(partial.body()).isEqualTo(200);
             assertThat(partial.json().get("exit").asInt()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void theReserveIsKeptBackFromEachDeadlineForTheAnswersWayOut() throws Exception {
+        SlowFakeModel model = new SlowFakeModel(5, 100);
+        try (AnytimeServer server = ServerTestSupport.start(model, ServerTestSupport.config(1).withReserve(100))) {
+            URI base = server.uri();
+            HttpClient client = ServerTestSupport.client();
+            // 290 ms less 100 leaves time for one exit of 100 ms, not two
+            Reply one = postJson(client, base, "v1/predict", request(1, 290));
+            assertThat(one.status()).as(one.body()).isEqualTo(200);
+            assertThat(one.json().get("exit").asInt()).isEqualTo(1);
+            // never more than half the deadline: 160 ms keeps 80 ms of work, too little for the first exit (the
+            // idle worker takes the request and refuses it at once)
+            Reply none = postJson(client, base, "v1/predict", request(2, 160));
+            assertThat(none.status()).as(none.body()).isEqualTo(503);
+            assertThat(none.json().get("reason").asText()).isEqualTo("deadline");
+            assertThat(model.stepsRun(2)).isZero();
+            // with 240 ms, 120 ms of work: the first exit
+            Reply first = postJson(client, base, "v1/predict", request(3, 240));
+            assertThat(first.status()).as(first.body()).isEqualTo(200);
+            assertThat(first.json().get("exit").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRunningRequestStopsAtAnExitSoThatAWaitingOneMakesItsDeadline() throws Exception {
+        SlowFakeModel model = new SlowFakeModel(10, 200);
+        try (AnytimeServer server = ServerTestSupport.start(model, ServerTestSupport.config(1).withQueue(4, 4))) {
+            URI base = server.uri();
+            HttpClient client = ServerTestSupport.client();
+            // one answer first, so that the first hand-over of answers is not the measured one
+            assertThat(postJson(client, base, "v1/predict", "{\"pixels\": [9,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0], "
+                    + "\"budgetMacs\": 1000, \"deadlineMs\": 5000}").status()).isEqualTo(200);
+            CompletableFuture<Reply> running = CompletableFuture.supplyAsync(() -> postJson(client, base, "v1/predict",
+                    request(1, 10_000)));
+            awaitSteps(model, 1);
+            // left alone, the running request would hold the worker for 1.6 s more, and this one, whose first
+            // exit takes 200 ms, would wait past its 700 ms; stopped in time, it has 100 ms or more to spare
+            Reply waiting = postJson(client, base, "v1/predict", request(2, 700));
+            assertThat(waiting.status()).as(waiting.body()).isEqualTo(200);
+            assertThat(waiting.json().get("exit").asInt()).isPositive();
+
+            Reply cut = running.get();
+            assertThat(cut.status()).isEqualTo(200);
+            assertThat(cut.json().get("exit").asInt()).as("stopped at an exit for the waiting request").isBetween(1, 9);
         }
     }
 

@@ -120,7 +120,7 @@ final class SlowFakeModel implements ServedModel {
             }
 
             @Override
-            public double expectedMsToFirstExit() {
+            public double expectedMsToFirstExit(int batch) {
                 return stepMs;
             }
         };
