@@ -439,6 +439,9 @@ def main():
     # before any parallel work: the interop pool can only be sized once, at start
     torch.set_num_interop_threads(1)
     torch.set_num_threads(opt.threads)
+    # NNPACK cannot run on CPUs it does not know, and modern PyTorch says so on every convolution (a line to
+    # stderr each time, which the peer would pay for); it is not used either way
+    torch.backends.nnpack.set_flags(False)
     reps = QUICK if opt.quick else FULL
     widths = [int(w) for w in opt.widths.split(",")]
     measures = []
