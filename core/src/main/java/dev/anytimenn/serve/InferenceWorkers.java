@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -50,12 +49,6 @@ final class InferenceWorkers implements Backlog {
     private static final int COLD_HAND_OVERS = 32;
     private static final long MAX_HAND_OVER_NANOS = 1_000_000;
     private static final ThreadLocal<Integer> WORKER = new ThreadLocal<>();
-    private static final Prediction NO_EXIT = new Prediction(-1, new float[0], 0, 0, 0);
-    private final ScheduledThreadPoolExecutor expiry = new ScheduledThreadPoolExecutor(1, r -> {
-        Thread t = new Thread(r, "anytime-expiry");
-        t.setDaemon(true);
-        return t;
-    });
     private final AtomicReference<Throwable> startFailure = new AtomicReference<>();
     /** Per worker, its runner's expected ms to the first exit of a batch of b + 1 images (null before warm-up). */
     private final double[][] firstExitMs;
@@ -69,7 +62,6 @@ final class InferenceWorkers implements Backlog {
         this.firstExitMs = new double[workers][];
         this.busyUntil = new AtomicLongArray(workers);
         this.running = new AtomicIntegerArray(workers);
-        expiry.setRemoveOnCancelPolicy(true); // long deadlines must not pile up cancelled timers
         for (int i = 0; i < workers; i++) {
             int id = i;
             Thread t = new Thread(() -> work(id), "anytime-worker-" + (i + 1));
@@ -103,27 +95,9 @@ final class InferenceWorkers implements Backlog {
         return ready();
     }
 
-    /**
-     * Queues the job; false when the queue is full or the workers are stopping. A job still waiting when even
-     * its first exit is out of reach is taken out and answered 503 then, so its client hears before the
-     * deadline rather than when a worker gets to it.
-     */
+    /** Queues the job; false when the queue is full or the workers are stopping. */
     boolean offer(Job job) {
-        if (stopping || !queue.offer(job)) {
-            return false;
-        }
-        if (job.workEndNanos() != Long.MAX_VALUE) {
-            long delay = job.workEndNanos() - System.nanoTime() - (long) (expectedMsToFirstExit(1) * 1e6);
-            job.progress().expiry = expiry.schedule(() -> expire(job), Math.max(0, delay), TimeUnit.NANOSECONDS);
-        }
-        return true;
-    }
-
-    private void expire(Job job) {
-        if (queue.remove(job)) { // else a worker has it
-            job.progress().takenNanos = System.nanoTime();
-            job.answer(NO_EXIT);
-        }
+        return !stopping && queue.offer(job);
     }
 
     int queued() {
@@ -215,7 +189,6 @@ final class InferenceWorkers implements Backlog {
         for (Thread t : threads) {
             t.join(Math.max(1, end - System.currentTimeMillis()));
         }
-        expiry.shutdownNow();
     }
 
     private void work(int id) {
@@ -266,10 +239,6 @@ final class InferenceWorkers implements Backlog {
         List<byte[]> images = new ArrayList<>(batch.size());
         List<StoppingPolicy> policies = new ArrayList<>(batch.size());
         for (Job job : batch) {
-            java.util.concurrent.ScheduledFuture<?> timer = job.progress().expiry;
-            if (timer != null) {
-                timer.cancel(false);
-            }
             job.progress().takenNanos = taken;
             images.add(job.request().pixels());
             policies.add(job.policy());

@@ -29,8 +29,6 @@ record Job(PredictRequest request, StoppingPolicy policy, long arrivalNanos, lon
     /** When a worker took the job, whether its client left, and whether it was answered. */
     static final class Progress {
         volatile long takenNanos;
-        /** Answers the job 503 if it is still queued when its first exit is out of reach; null until queued. */
-        volatile java.util.concurrent.ScheduledFuture<?> expiry;
         final AtomicBoolean cancelled = new AtomicBoolean();
         final AtomicBoolean finished = new AtomicBoolean();
     }

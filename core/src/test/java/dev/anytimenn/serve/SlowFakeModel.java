@@ -24,24 +24,12 @@ final class SlowFakeModel implements ServedModel {
 
     final int exits;
     final long stepMs;
-    /** What the fake tells the server a step takes: less than {@link #stepMs} makes its estimates wrong. */
-    final long reportedStepMs;
     final Map<Integer, AtomicInteger> stepsRun = new ConcurrentHashMap<>();
-    final Map<Integer, AtomicInteger> runsStarted = new ConcurrentHashMap<>();
     volatile boolean closed;
 
     SlowFakeModel(int exits, long stepMs) {
-        this(exits, stepMs, stepMs);
-    }
-
-    SlowFakeModel(int exits, long stepMs, long reportedStepMs) {
         this.exits = exits;
         this.stepMs = stepMs;
-        this.reportedStepMs = reportedStepMs;
-    }
-
-    boolean started(int id) {
-        return runsStarted.containsKey(id);
     }
 
     static byte[] image(int id) {
@@ -90,7 +78,6 @@ final class SlowFakeModel implements ServedModel {
             public List<Prediction> run(List<byte[]> images, List<? extends StoppingPolicy> policies,
                     RowListener listener) {
                 long start = System.nanoTime();
-                images.forEach(i -> runsStarted.computeIfAbsent((int) i[0], id -> new AtomicInteger()).incrementAndGet());
                 Prediction[] answers = new Prediction[images.size()];
                 boolean[] active = new boolean[images.size()];
                 Arrays.fill(active, true);
@@ -99,7 +86,7 @@ final class SlowFakeModel implements ServedModel {
                     long now = System.nanoTime();
                     boolean any = false;
                     for (int r = 0; r < images.size(); r++) {
-                        if (active[r] && !policies.get(r).mayRun(1000, reportedStepMs * 1e6, now)) {
+                        if (active[r] && !policies.get(r).mayRun(1000, stepMs * 1e6, now)) {
                             active[r] = false;
                             answers[r] = latest[r] != null ? latest[r] : new Prediction(-1, new float[0], 0, 1000L * (k - 1),
                                     (now - start) / 1e6);
@@ -134,7 +121,7 @@ final class SlowFakeModel implements ServedModel {
 
             @Override
             public double expectedMsToFirstExit(int batch) {
-                return reportedStepMs;
+                return stepMs;
             }
         };
     }
