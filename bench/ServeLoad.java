@@ -91,7 +91,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * network, on a server started for that alone when the loads do not begin with it.
  *
  * Options (--name value): --jar --model --data --out --deadline-ms --loads --seconds --calibrate-seconds
- * --calibrate-max-clients --warm-seconds --max-requests --max-in-flight --timeout-s --client-threads --warm-connections --port
+ * --capacity --calibrate-max-clients --warm-seconds --max-requests --max-in-flight --timeout-s --client-threads --warm-connections --port
  * --queue --workers --engine-threads --http-threads --accept-queue --server-cpus --client-cpus
  * --server-java-options --first-exit-images --client --modes
  */
@@ -127,7 +127,7 @@ public class ServeLoad {
         double capacity = 0;
         // C is the full network's rate, so a run whose loads do not begin with it calibrates on a full server first
         List<String> passes = new ArrayList<>(o.modes());
-        boolean calibrationPass = !passes.get(0).equals("full");
+        boolean calibrationPass = o.fixedCapacity() == null && !passes.get(0).equals("full");
         if (calibrationPass) {
             passes.add(0, "full");
         }
@@ -149,7 +149,16 @@ public class ServeLoad {
                 servers.put(loads ? mode : mode + " (C only)", about);
                 System.out.println(mode + " server" + (loads ? "" : " (C only)") + ": " + about);
                 load.closedLoop(images, Math.max(2, w), o.warmSeconds(), ""); // both JITs warm
-                if (!result.containsKey("capacityPerSecond")) { // the first pass, on the full network
+                if (!result.containsKey("capacityPerSecond") && o.fixedCapacity() != null) {
+                    // given: runs compared side by side (a server change A/B) then offer the same loads
+                    capacity = o.fixedCapacity();
+                    result.put("capacityPerSecond", capacity);
+                    result.put("capacityGiven", true);
+                    result.put("calibrationClients", 0);
+                    result.put("calibrationByClients", Map.of());
+                    result.put("workers", w);
+                    System.out.printf(Locale.ROOT, "C = %.1f requests/s as given (--capacity), not measured%n", capacity);
+                } else if (!result.containsKey("capacityPerSecond")) { // the first pass, on the full network
                     // The full server batches what waits, so its rate within the deadline grows with the requests
                     // in flight until batches get too slow: C is the best rate over closed loops of 1, 2, 4, ...
                     // clients per worker (one client per worker alone would leave batching out and understate C).
@@ -229,13 +238,13 @@ public class ServeLoad {
 
 /** The command line: --name value pairs, each with its default; an unknown name is a one-line error. */
 record Options(Path jar, String model, Path data, Path out, double deadlineMs, double[] loads, double seconds,
-        double calibrateSeconds, int calibrateMaxClientsPerWorker, double warmSeconds, int maxRequests, int maxInFlight, double timeoutSeconds,
+        Double fixedCapacity, double calibrateSeconds, int calibrateMaxClientsPerWorker, double warmSeconds, int maxRequests, int maxInFlight, double timeoutSeconds,
         int clientThreads, int warmConnections, int port, int queue, Integer workers, int engineThreads,
         Integer httpThreads, int acceptQueue, String serverCpus, String clientCpus, List<String> serverJavaOptions,
         int firstExitImages, String client, List<String> modes) {
 
     static final Set<String> NAMES = new LinkedHashSet<>(List.of("jar", "model", "data", "out", "deadline-ms", "loads",
-            "seconds", "calibrate-seconds", "calibrate-max-clients", "warm-seconds", "max-requests", "max-in-flight", "timeout-s",
+            "seconds", "capacity", "calibrate-seconds", "calibrate-max-clients", "warm-seconds", "max-requests", "max-in-flight", "timeout-s",
             "client-threads", "warm-connections", "port", "queue", "workers", "engine-threads", "http-threads",
             "accept-queue", "server-cpus", "client-cpus", "server-java-options", "first-exit-images", "client", "modes"));
 
@@ -259,6 +268,7 @@ record Options(Path jar, String model, Path data, Path out, double deadlineMs, d
                 Double.parseDouble(o.getOrDefault("deadline-ms", "10")),
                 Arrays.stream(o.getOrDefault("loads", "0.5,1,2,4,8").split(",")).mapToDouble(Double::parseDouble).toArray(),
                 Double.parseDouble(o.getOrDefault("seconds", "20")),
+                o.containsKey("capacity") ? Double.valueOf(o.get("capacity")) : null,
                 Double.parseDouble(o.getOrDefault("calibrate-seconds", "10")),
                 Integer.parseInt(o.getOrDefault("calibrate-max-clients", "16")),
                 Double.parseDouble(o.getOrDefault("warm-seconds", "5")),
@@ -289,6 +299,7 @@ record Options(Path jar, String model, Path data, Path out, double deadlineMs, d
         require(deadlineMs > 0, "--deadline-ms must be positive, got " + deadlineMs);
         require(loads.length > 0 && Arrays.stream(loads).allMatch(l -> l > 0), "--loads must be positive multiples of C");
         require(seconds > 0 && calibrateSeconds > 0 && warmSeconds >= 0, "--seconds and --calibrate-seconds must be positive");
+        require(fixedCapacity == null || fixedCapacity > 0, "--capacity must be positive, got " + fixedCapacity);
         require(calibrateMaxClientsPerWorker >= 1, "--calibrate-max-clients must be at least 1, got "
                 + calibrateMaxClientsPerWorker);
         require(maxInFlight >= 1, "--max-in-flight must be at least 1, got " + maxInFlight);
@@ -1458,10 +1469,15 @@ final class Report {
                         + client.get("warmConnections") + " connections opened before each load)";
         s.append(String.format(Locale.ROOT, "- **Load generator:** %s, at most %s requests in flight, timeout %s s; "
                 + "somaxconn %s.%n", kind, client.get("maxInFlight"), client.get("timeoutSeconds"), result.get("somaxconn")));
-        s.append(String.format(Locale.ROOT, "- **C** = %.1f requests/s (full network, final exit within %s ms, the best "
-                + "closed loop: %s clients for %s workers; by clients: %s; under the same pinning); %s s per load.%n",
-                (Double) result.get("capacityPerSecond"), result.get("deadlineMs"), result.get("calibrationClients"),
-                result.get("workers"), result.get("calibrationByClients"), result.get("seconds")));
+        if (Boolean.TRUE.equals(result.get("capacityGiven"))) {
+            s.append(String.format(Locale.ROOT, "- **C** = %.1f requests/s, given with --capacity (not measured); %s s per "
+                    + "load.%n", (Double) result.get("capacityPerSecond"), result.get("seconds")));
+        } else {
+            s.append(String.format(Locale.ROOT, "- **C** = %.1f requests/s (full network, final exit within %s ms, the best "
+                    + "closed loop: %s clients for %s workers; by clients: %s; under the same pinning); %s s per load.%n",
+                    (Double) result.get("capacityPerSecond"), result.get("deadlineMs"), result.get("calibrationClients"),
+                    result.get("workers"), result.get("calibrationByClients"), result.get("seconds")));
+        }
         s.append("- **Clocks:** *client* = from the request's scheduled send time to the answer's arrival (open loop: a late "
                 + "send counts); *server* = the answer's `totalMs`, from Jetty starting to parse the request to the answer. "
                 + "*Send lag* = when the client wrote the request (raw client: handed its bytes to the kernel; jdk: began "
