@@ -152,7 +152,12 @@ final class InferenceWorkers implements Backlog {
 
     /** Expected ms from the start of a batch of {@code batch} until its first exit's answers are all handed over. */
     private double msToFirstAnswers(int batch) {
-        return expectedMsToFirstExit(batch) + batch * handOverNanos / 1e6;
+        return msToFirstAnswers(expectedMsToFirstExit(batch), batch);
+    }
+
+    /** The same from a given estimate of the way to the first exit: that, and each row's answer handed over. */
+    private double msToFirstAnswers(double firstExitMs, int batch) {
+        return firstExitMs + batch * handOverNanos / 1e6;
     }
 
     @Override
@@ -234,8 +239,7 @@ final class InferenceWorkers implements Backlog {
         // no batch stops before its first exit: until then the worker is not free (see waitingWouldMiss)
         int id = WORKER.get();
         running.set(id, batch.size());
-        busyUntil.set(id, taken + (long) ((runner.expectedMsToFirstExit(batch.size()) * 1e6
-                + batch.size() * handOverNanos)));
+        busyUntil.set(id, taken + (long) (msToFirstAnswers(runner.expectedMsToFirstExit(batch.size()), batch.size()) * 1e6));
         List<byte[]> images = new ArrayList<>(batch.size());
         List<StoppingPolicy> policies = new ArrayList<>(batch.size());
         for (Job job : batch) {
