@@ -2,6 +2,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -94,8 +95,12 @@ public class EngineBench {
             }
             whole.forEach((k, v) -> System.out.printf("whole network, %-32s %s%n", k, v));
             whole.put("onnxruntime-whole-graph-kernels", ortKernelTime(model, threads, images, Math.min(runs, 500)));
-            System.out.printf("ONNX Runtime whole graph, its kernels alone (profiler, mean per run): %s%n",
+            System.out.printf("ONNX Runtime whole graph, its kernels alone (profiler, median of the warm runs): %s%n",
                     whole.get("onnxruntime-whole-graph-kernels"));
+            Map<String, Object> overheads = ortOverheads(exits.size(), model.inputShape().batchShape(1).getShape(),
+                    model.classNames().size(), threads, runs);
+            whole.put("onnxruntime-overheads", overheads);
+            System.out.printf("ONNX Runtime's own costs at batch 1 (graphs with next to no compute): %s%n", overheads);
             result.put("wholeNetworkBatch1", whole);
 
             // batch 256: images per second through every exit
@@ -180,15 +185,20 @@ public class EngineBench {
         }
     }
 
-    /** Mean per run of the whole graph's node kernel times, from ONNX Runtime's own profiler. */
+    /**
+     * The whole graph's node kernel times, from ONNX Runtime's own profiler: per run, the sum of its nodes'
+     * kernel times; the median over the warm runs (the first {@code warm} are left out: they select kernels and
+     * allocate). Beside it, the median of the same runs' "model_run" time in the profiler and on our clock.
+     */
     static Map<String, Object> ortKernelTime(AnytimeModel model, int threads, List<byte[]> images, int runs)
             throws Exception {
+        int warm = 200;
         byte[] graph = NetworkGraphs.of(model.network(), model.description()).whole().toByteArray();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Path prefix = Files.createTempDirectory("ort-profile").resolve("whole");
         InputShape s = model.inputShape();
         long[] shape = s.batchShape(1).getShape();
-        double wallMs;
+        double[] wallMs = new double[runs];
         Path trace;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(threads);
@@ -196,33 +206,155 @@ public class EngineBench {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.enableProfiling(prefix.toString());
             try (OrtSession session = env.createSession(graph, options)) {
-                long start = System.nanoTime();
-                for (int i = 0; i < runs; i++) {
-                    float[] x = new float[images.get(i).length];
+                for (int i = 0; i < warm + runs; i++) {
+                    byte[] image = images.get(i % images.size());
+                    float[] x = new float[image.length];
                     for (int p = 0; p < x.length; p++) {
-                        x[p] = images.get(i)[p] & 0xff;
+                        x[p] = image[p] & 0xff;
                     }
+                    long start = System.nanoTime();
                     try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
                             OrtSession.Result r = session.run(Map.of(NetworkGraphs.PIXELS, t))) {
                         r.get(0);
                     }
+                    if (i >= warm) {
+                        wallMs[i - warm] = (System.nanoTime() - start) / 1e6;
+                    }
                 }
-                wallMs = (System.nanoTime() - start) / 1e6 / runs;
                 trace = Path.of(session.endProfiling());
             }
         }
-        double kernelMicros = 0;
+        // each node's kernel event falls inside the model_run event of its run
+        List<double[]> modelRuns = new ArrayList<>(); // {ts, dur, kernel sum}, in microseconds
+        List<double[]> kernels = new ArrayList<>(); // {ts, dur}
         for (JsonNode event : Jsons.MAPPER.readTree(trace.toFile())) {
-            if ("Node".equals(event.path("cat").asText()) && event.path("name").asText().endsWith("_kernel_time")) {
-                kernelMicros += event.path("dur").asDouble();
+            String cat = event.path("cat").asText();
+            String name = event.path("name").asText();
+            double ts = event.path("ts").asDouble();
+            double dur = event.path("dur").asDouble();
+            if ("Session".equals(cat) && "model_run".equals(name)) {
+                modelRuns.add(new double[] {ts, dur, 0});
+            } else if ("Node".equals(cat) && name.endsWith("_kernel_time")) {
+                kernels.add(new double[] {ts, dur});
             }
         }
         Files.deleteIfExists(trace);
+        modelRuns.sort((x, y) -> Double.compare(x[0], y[0]));
+        kernels.sort((x, y) -> Double.compare(x[0], y[0]));
+        int k = 0;
+        for (double[] run : modelRuns) {
+            while (k < kernels.size() && kernels.get(k)[0] < run[0]) {
+                k++;
+            }
+            while (k < kernels.size() && kernels.get(k)[0] <= run[0] + run[1]) {
+                run[2] += kernels.get(k)[1];
+                k++;
+            }
+        }
+        if (modelRuns.size() != warm + runs) {
+            throw new IllegalStateException("the profile has " + modelRuns.size() + " runs, expected " + (warm + runs));
+        }
+        List<double[]> measured = modelRuns.subList(warm, modelRuns.size());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("runs", runs);
-        m.put("kernelMsPerRun", round(kernelMicros / 1e3 / runs));
-        m.put("profiledWallMsPerRun", round(wallMs));
+        m.put("warmRunsLeftOut", warm);
+        m.put("kernelMsPerRun", round(median(measured.stream().mapToDouble(r -> r[2] / 1e3).toArray())));
+        m.put("nodesPerRun", (double) kernels.size() / modelRuns.size());
+        m.put("profiledModelRunMs", round(median(measured.stream().mapToDouble(r -> r[1] / 1e3).toArray())));
+        m.put("profiledWallMsPerRun", round(median(wallMs)));
         return m;
+    }
+
+    /**
+     * What ONNX Runtime costs around the kernels of a batch-1 run, from graphs with next to no compute:
+     * a "shell" with the whole graph's input and outputs (Flatten, then a Slice per exit's logits), which
+     * pays the per-run cost (the input tensor, the call, the outputs handed back), and chains of Neg nodes on
+     * a [1, 10] tensor, whose growth with length is the cost of dispatching one more node.
+     */
+    static Map<String, Object> ortOverheads(int exits, long[] inputShape, int classes, int threads, int runs)
+            throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OnnxMl.GraphProto.Builder shell = OnnxMl.GraphProto.newBuilder().setName("shell")
+                .addInput(valueInfo(NetworkGraphs.PIXELS, inputShape))
+                .addNode(node("Flatten", List.of(NetworkGraphs.PIXELS), "flat"))
+                .addInitializer(longs("starts", 0)).addInitializer(longs("ends", classes)).addInitializer(longs("axes", 1));
+        for (int k = 1; k <= exits; k++) {
+            shell.addNode(node("Slice", List.of("flat", "starts", "ends", "axes"), NetworkGraphs.logits(k)))
+                    .addOutput(valueInfo(NetworkGraphs.logits(k), new long[] {inputShape[0], classes}));
+        }
+        float[] pixels = new float[(int) Arrays.stream(inputShape).reduce(1, (a, b) -> a * b)];
+        double shellMs = medianRunMs(env, model(shell), NetworkGraphs.PIXELS, pixels, inputShape, threads, runs);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("shellRunMs", round(shellMs));
+        int shortChain = 1;
+        int longChain = 65;
+        double[] chainMs = new double[2];
+        for (int c = 0; c < 2; c++) {
+            int length = c == 0 ? shortChain : longChain;
+            long[] shape = {1, 10};
+            OnnxMl.GraphProto.Builder chain = OnnxMl.GraphProto.newBuilder().setName("chain").addInput(valueInfo("x", shape));
+            for (int i = 0; i < length; i++) {
+                chain.addNode(node("Neg", List.of(i == 0 ? "x" : "n" + (i - 1)), "n" + i));
+            }
+            chain.addOutput(valueInfo("n" + (length - 1), shape));
+            chainMs[c] = medianRunMs(env, model(chain), "x", new float[10], shape, threads, runs);
+        }
+        m.put("nodeDispatchUs", round((chainMs[1] - chainMs[0]) / (longChain - shortChain) * 1e3));
+        return m;
+    }
+
+    private static double medianRunMs(OrtEnvironment env, byte[] model, String input, float[] values, long[] shape,
+            int threads, int runs) throws Exception {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            try (OrtSession session = env.createSession(model, options)) {
+                double[] ms = new double[runs];
+                for (int i = -200; i < runs; i++) {
+                    long start = System.nanoTime();
+                    try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(values), shape);
+                            OrtSession.Result r = session.run(Map.of(input, t))) {
+                        r.get(0);
+                    }
+                    if (i >= 0) {
+                        ms[i] = (System.nanoTime() - start) / 1e6;
+                    }
+                }
+                return median(ms);
+            }
+        }
+    }
+
+    private static byte[] model(OnnxMl.GraphProto.Builder graph) {
+        return OnnxMl.ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+                .setGraph(graph).build().toByteArray();
+    }
+
+    private static OnnxMl.NodeProto node(String op, List<String> inputs, String output) {
+        return OnnxMl.NodeProto.newBuilder().setOpType(op).setName(output).addAllInput(inputs).addOutput(output).build();
+    }
+
+    private static OnnxMl.TensorProto longs(String name, long value) {
+        return OnnxMl.TensorProto.newBuilder().setName(name).setDataType(OnnxMl.TensorProto.DataType.INT64.getNumber())
+                .addDims(1).addInt64Data(value).build();
+    }
+
+    private static OnnxMl.ValueInfoProto valueInfo(String name, long[] dims) {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
+        for (long d : dims) {
+            shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
+                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).setShape(shape))).build();
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     static Map<String, Object> deadline(String engine, AnytimePredictor p, List<byte[]> images, int runs,

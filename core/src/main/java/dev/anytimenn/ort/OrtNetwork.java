@@ -1,14 +1,17 @@
 package dev.anytimenn.ort;
 
+import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import dev.anytimenn.onnx.NetworkGraphs;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,16 @@ public final class OrtNetwork implements AutoCloseable {
     private final OrtSettings settings;
     private final List<OrtSession> segments = new ArrayList<>();
     private OrtSession whole;
+    /** Batch sizes up to this run on pinned tensors ({@link SegmentPins}); larger ones pay less per image for fresh ones. */
+    static final int PINNED_BATCHES = 4;
+    /** Per thread, its pinned tensors by batch size (a thread's runs follow one another). */
+    private final ThreadLocal<Map<Integer, SegmentPins>> pins = ThreadLocal.withInitial(HashMap::new);
+    private final List<SegmentPins> allPins = new ArrayList<>();
+    /** Per segment, the shapes of its outputs with the batch left open (-1); null when another dimension is open. */
+    private final List<Map<String, long[]>> outputShapes = new ArrayList<>();
+    /** Per segment, its input and output names (the graphs make new lists on every call). */
+    private final List<List<String>> inputNames = new ArrayList<>();
+    private final List<List<String>> outputNames = new ArrayList<>();
 
     private OrtNetwork(NetworkGraphs graphs, OrtSettings settings) {
         // warnings and errors only; ONNX Runtime's own logger, not slf4j
@@ -48,7 +61,11 @@ public final class OrtNetwork implements AutoCloseable {
         OrtNetwork network = new OrtNetwork(graphs, settings);
         try {
             for (int k = 1; k <= graphs.exits(); k++) {
-                network.segments.add(network.session(graphs.segment(k).toByteArray()));
+                OrtSession session = network.session(graphs.segment(k).toByteArray());
+                network.segments.add(session);
+                network.outputShapes.add(openBatchShapes(session, graphs.segmentOutputs(k)));
+                network.inputNames.add(List.copyOf(graphs.segmentInputs(k)));
+                network.outputNames.add(List.copyOf(graphs.segmentOutputs(k)));
             }
         } catch (RuntimeException e) {
             network.close();
@@ -77,9 +94,72 @@ public final class OrtNetwork implements AutoCloseable {
         return segments.size();
     }
 
+    /** Each output's shape as the session declares it, or null when a dimension other than the batch is open. */
+    private static Map<String, long[]> openBatchShapes(OrtSession session, List<String> names) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        try {
+            Map<String, NodeInfo> info = session.getOutputInfo();
+            for (String name : names) {
+                if (!(info.get(name).getInfo() instanceof TensorInfo tensor)) {
+                    return null;
+                }
+                long[] shape = tensor.getShape();
+                for (int d = 1; d < shape.length; d++) {
+                    if (shape[d] < 0) {
+                        return null;
+                    }
+                }
+                shapes.put(name, shape);
+            }
+        } catch (OrtException e) {
+            throw failure("could not read a segment's outputs", e);
+        }
+        return shapes;
+    }
+
     /** Starts an exit-by-exit run on a batch of raw pixel values, [batch, C, H, W]. */
     public SegmentRun start(float[] pixels, long[] shape) {
+        SegmentPins pinned = pinsFor(shape);
+        if (pinned != null && pinned.take(pixels)) {
+            return new SegmentRun(this, pinned);
+        }
         return new SegmentRun(this, tensor(pixels, shape));
+    }
+
+    /** This thread's pinned tensors for the batch size of {@code shape}, made at its first run; null when not pinned. */
+    private SegmentPins pinsFor(long[] shape) {
+        int batch = (int) shape[0];
+        if (batch > PINNED_BATCHES || outputShapes.contains(null)) {
+            return null;
+        }
+        Map<Integer, SegmentPins> mine = pins.get();
+        SegmentPins p = mine.get(batch);
+        if (p == null) {
+            List<Map<String, long[]>> shapes = new ArrayList<>();
+            for (Map<String, long[]> segment : outputShapes) {
+                Map<String, long[]> withBatch = new LinkedHashMap<>();
+                segment.forEach((name, s) -> {
+                    long[] b = s.clone();
+                    b[0] = batch;
+                    withBatch.put(name, b);
+                });
+                shapes.add(withBatch);
+            }
+            try {
+                p = SegmentPins.allocate(env, shape, shapes);
+            } catch (OrtException e) {
+                throw failure("could not make the tensors of a run", e);
+            }
+            synchronized (this) {
+                if (segments.isEmpty()) { // closed meanwhile
+                    p.close();
+                    return null;
+                }
+                allPins.add(p);
+            }
+            mine.put(batch, p);
+        }
+        return p;
     }
 
     /** Every exit's logits, [exit][sample * classes + class], from one run of the whole graph. */
@@ -106,17 +186,27 @@ public final class OrtNetwork implements AutoCloseable {
 
     /** Runs segment {@code exit} (1-based) on its inputs, in order; the caller closes the result. */
     OrtSession.Result runSegment(int exit, List<OnnxTensor> inputs) throws OrtException {
-        List<String> names = graphs.segmentInputs(exit);
+        Set<String> wanted = new LinkedHashSet<>(segmentOutputs(exit));
+        return segments.get(exit - 1).run(feed(exit, inputs), wanted);
+    }
+
+    /** The same, writing into {@code outputs} (the result holds no values of its own; close it all the same). */
+    OrtSession.Result runSegment(int exit, List<OnnxTensor> inputs, Map<String, OnnxTensor> outputs)
+            throws OrtException {
+        return segments.get(exit - 1).run(feed(exit, inputs), outputs);
+    }
+
+    private Map<String, OnnxTensor> feed(int exit, List<OnnxTensor> inputs) {
+        List<String> names = inputNames.get(exit - 1);
         Map<String, OnnxTensor> feed = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
             feed.put(names.get(i), inputs.get(i));
         }
-        Set<String> wanted = new LinkedHashSet<>(graphs.segmentOutputs(exit));
-        return segments.get(exit - 1).run(feed, wanted);
+        return feed;
     }
 
     List<String> segmentOutputs(int exit) {
-        return graphs.segmentOutputs(exit);
+        return outputNames.get(exit - 1);
     }
 
     OnnxTensor tensor(float[] values, long[] shape) {
@@ -152,6 +242,8 @@ public final class OrtNetwork implements AutoCloseable {
         } finally {
             segments.clear();
             whole = null;
+            allPins.forEach(SegmentPins::close);
+            allPins.clear();
         }
     }
 }

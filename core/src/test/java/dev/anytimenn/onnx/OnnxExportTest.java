@@ -34,6 +34,7 @@ import dev.anytimenn.store.ModelFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -112,6 +113,74 @@ class OnnxExportTest {
             assertThat(worstWhole).as("whole graph against DJL").isLessThanOrEqualTo(TOLERANCE);
             assertThat(worstChain).as("segment chain against the whole graph").isLessThanOrEqualTo(TOLERANCE);
         }
+    }
+
+    /**
+     * Batches of up to {@code OrtNetwork.PINNED_BATCHES} write into tensors made once per thread: each run must
+     * see its own images (not the last run's), rows leaving must move the run off them, and a second run
+     * started while the first holds them must get tensors of its own.
+     */
+    @ParameterizedTest
+    @MethodSource("networks")
+    void smallBatchesRunOnTensorsMadeOnceAndGiveTheWholeGraphsLogits(ModelConfig config) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            AnytimeNetwork net = ModelTestSupport.seeded(config, manager, 23);
+            randomiseBatchNorms(net, 6);
+            Normalization norm = normalization(config.input().channels());
+            NetworkGraphs graphs = NetworkGraphs.of(net, description(config, net, norm));
+            ImageSet images = randomImages(config, 4, 11);
+            int size = config.input().channels() * config.input().height() * config.input().width();
+            int classes = config.classes();
+            float[] pixels = rawPixels(images);
+            try (OrtNetwork ort = OrtNetwork.open(graphs, OrtSettings.DEFAULT)) {
+                float[][] whole = ort.allExits(pixels, config.input().batchShape(4).getShape());
+                long[] one = config.input().batchShape(1).getShape();
+                for (int round = 0; round < 2; round++) {
+                    for (int i = 0; i < 4; i++) {
+                        float[] image = Arrays.copyOfRange(pixels, i * size, (i + 1) * size);
+                        try (SegmentRun run = ort.start(image, one)) {
+                            assertThat(run.pinned()).isTrue();
+                            for (int k = 0; k < graphs.exits(); k++) {
+                                assertThat(maxAbsDifference(run.next(), row(whole[k], i, classes)))
+                                        .as("image %d, exit %d, round %d", i, k + 1, round).isLessThanOrEqualTo(TOLERANCE);
+                            }
+                        }
+                    }
+                }
+                // two images, the first leaves after exit 1; and meanwhile a run of its own on the same thread
+                try (SegmentRun pair = ort.start(Arrays.copyOfRange(pixels, 0, 2 * size),
+                        config.input().batchShape(2).getShape())) {
+                    assertThat(pair.pinned()).isTrue();
+                    float[] first = pair.next();
+                    assertThat(maxAbsDifference(first, Arrays.copyOfRange(whole[0], 0, 2 * classes))).isLessThanOrEqualTo(TOLERANCE);
+                    pair.keepRows(new long[] {1});
+                    assertThat(pair.pinned()).as("its batch changed").isFalse();
+                    try (SegmentRun other = ort.start(Arrays.copyOfRange(pixels, 2 * size, 4 * size),
+                            config.input().batchShape(2).getShape());
+                            SegmentRun beside = ort.start(Arrays.copyOfRange(pixels, 2 * size, 4 * size),
+                                    config.input().batchShape(2).getShape())) {
+                        assertThat(other.pinned()).as("given back by the run that left them").isTrue();
+                        assertThat(beside.pinned()).as("taken by the run beside").isFalse();
+                        for (int k = 0; k < graphs.exits(); k++) {
+                            assertThat(maxAbsDifference(beside.next(), Arrays.copyOfRange(whole[k], 2 * classes, 4 * classes)))
+                                    .as("the second run beside, exit %d", k + 1).isLessThanOrEqualTo(TOLERANCE);
+                        }
+                        for (int k = 0; k < graphs.exits(); k++) {
+                            assertThat(maxAbsDifference(other.next(), Arrays.copyOfRange(whole[k], 2 * classes, 4 * classes)))
+                                    .as("the run beside, exit %d", k + 1).isLessThanOrEqualTo(TOLERANCE);
+                        }
+                    }
+                    for (int k = 1; k < graphs.exits(); k++) {
+                        assertThat(maxAbsDifference(pair.next(), row(whole[k], 1, classes)))
+                                .as("the row that stayed, exit %d", k + 1).isLessThanOrEqualTo(TOLERANCE);
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] row(float[] logits, int row, int classes) {
+        return Arrays.copyOfRange(logits, row * classes, (row + 1) * classes);
     }
 
     @Test
