@@ -48,6 +48,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.XYChart;
@@ -622,7 +623,7 @@ record Sample(int image, long scheduled, long dispatched, long written, long don
 
 /** A sample read: both clocks, the lags, and the answer's exit and correctness. */
 record Outcome(int status, Failure failure, double clientMs, double sendLagMs, double dispatchLagMs,
-        double serverTotalMs, double serverQueueMs, int exit, boolean correct, String reason) {
+        double serverTotalMs, double serverQueueMs, int exit, boolean correct, String reason, String message) {
 
     static List<Outcome> of(List<Sample> samples, TestImages images) {
         List<Outcome> out = new ArrayList<>(samples.size());
@@ -637,7 +638,7 @@ record Outcome(int status, Failure failure, double clientMs, double sendLagMs, d
         double sendLag = s.written() > 0 ? (s.written() - s.scheduled()) / 1e6 : Double.NaN;
         double dispatchLag = s.dispatched() > 0 ? (s.dispatched() - s.scheduled()) / 1e6 : Double.NaN;
         if (s.failure() != null) {
-            return new Outcome(0, s.failure(), clientMs, sendLag, dispatchLag, Double.NaN, Double.NaN, 0, false, null);
+            return new Outcome(0, s.failure(), clientMs, sendLag, dispatchLag, Double.NaN, Double.NaN, 0, false, null, null);
         }
         JsonNode body = null;
         try {
@@ -650,9 +651,10 @@ record Outcome(int status, Failure failure, double clientMs, double sendLagMs, d
         String reason = body != null && body.hasNonNull("reason") ? body.get("reason").asText() : null;
         if (s.status() == 200 && body != null && body.has("exit")) {
             return new Outcome(200, null, clientMs, sendLag, dispatchLag, total, queue, body.get("exit").asInt(),
-                    body.get("label").asInt() == label, null);
+                    body.get("label").asInt() == label, null, null);
         }
-        return new Outcome(s.status(), null, clientMs, sendLag, dispatchLag, total, queue, 0, false, reason);
+        String message = body != null && body.hasNonNull("error") ? body.get("error").asText() : null;
+        return new Outcome(s.status(), null, clientMs, sendLag, dispatchLag, total, queue, 0, false, reason, message);
     }
 
     private static double number(JsonNode body, String field) {
@@ -1350,6 +1352,16 @@ final class Summary {
             reasons.merge(reason, 1L, Long::sum);
         }
         row.put("refusedByReason", reasons);
+        // the server's own words, five per reason spread over the load (first, quartiles, last): why it refused
+        Map<String, List<String>> said = new LinkedHashMap<>();
+        for (Outcome r : refused) {
+            said.computeIfAbsent((r.reason() == null ? "?" : r.reason()) + (Double.isNaN(r.serverQueueMs()) ? ""
+                    : " (after queueing)"), k -> new ArrayList<>()).add(r.message());
+        }
+        Map<String, List<String>> samples = new LinkedHashMap<>();
+        said.forEach((reason, messages) -> samples.put(reason, IntStream.of(0, 1, 2, 3, 4)
+                .mapToObj(q -> messages.get(q * (messages.size() - 1) / 4)).distinct().toList()));
+        row.put("refusalSamples", samples);
         row.put("count400", outcomes.stream().filter(x -> x.status() == 400).count());
         Map<String, Long> others = new LinkedHashMap<>();
         outcomes.stream().filter(x -> x.failure() == null && x.status() != 200 && x.status() != 400 && x.status() != 503)

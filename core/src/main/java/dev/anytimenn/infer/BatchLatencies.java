@@ -39,13 +39,28 @@ final class BatchLatencies {
         of(batch).record(step, nanos);
     }
 
-    /** Nanoseconds one step is expected to take at {@code batch} (>= 2). */
+    /**
+     * Nanoseconds one step is expected to take at {@code batch} (>= 2): its size class's own estimate, but no
+     * more than a smaller size's estimate scaled up in proportion to the size, since a batch costs at most
+     * that on a CPU. A large class runs seldom (a server refuses requests rather than let such batches form),
+     * so its window can hold a slow spell long after the small classes, run all the time, have forgotten it;
+     * an estimate held high that way would keep refusing the very batches that would measure it again.
+     */
     double estimate(int step, int batch, StepLatencies single) {
-        StepLatencies measured = of(batch);
-        if (measured.count(step) >= StepLatencies.SETTLED) {
-            return measured.estimate(step);
+        double bound = (double) single.estimate(step) * batch;
+        int sizeClass = Math.min(sizeClass(batch), classes.length - 1);
+        for (int c = 1; c < sizeClass; c++) {
+            if (classes[c].count(step) >= StepLatencies.SETTLED) {
+                bound = Math.min(bound, (double) classes[c].estimate(step) * batch / smallestOf(c));
+            }
         }
-        return (double) single.estimate(step) * batch;
+        StepLatencies measured = of(batch);
+        return measured.count(step) >= StepLatencies.SETTLED ? Math.min(measured.estimate(step), bound) : bound;
+    }
+
+    /** The smallest batch size of class {@code sizeClass} (>= 1): 2, 3, 5, 9, ... */
+    static int smallestOf(int sizeClass) {
+        return largestOf(sizeClass - 1) + 1;
     }
 
     boolean warm(int batch) {
