@@ -40,27 +40,18 @@ final class BatchLatencies {
     }
 
     /**
-     * Nanoseconds one step is expected to take at {@code batch} (>= 2): its size class's own estimate, but no
-     * more than a smaller size's estimate scaled up in proportion to the size, since a batch costs at most
-     * that on a CPU. A large class runs seldom (a server refuses requests rather than let such batches form),
-     * so its window can hold a slow spell long after the small classes, run all the time, have forgotten it;
-     * an estimate held high that way would keep refusing the very batches that would measure it again.
+     * Nanoseconds one step is expected to take at {@code batch} (>= 2). A class's own measurements stand even
+     * when a smaller class's, scaled up to this size, say less: large batches form under the load that also
+     * takes CPU from them (a server's HTTP threads), so that is what they cost. Bounding them by the small
+     * classes made a server admit more than it could run (#15,
+     * bench/results/experiments/serve-load-batch-bound-reverted.md).
      */
     double estimate(int step, int batch, StepLatencies single) {
-        double bound = (double) single.estimate(step) * batch;
-        int sizeClass = Math.min(sizeClass(batch), classes.length - 1);
-        for (int c = 1; c < sizeClass; c++) {
-            if (classes[c].count(step) >= StepLatencies.SETTLED) {
-                bound = Math.min(bound, (double) classes[c].estimate(step) * batch / smallestOf(c));
-            }
-        }
         StepLatencies measured = of(batch);
-        return measured.count(step) >= StepLatencies.SETTLED ? Math.min(measured.estimate(step), bound) : bound;
-    }
-
-    /** The smallest batch size of class {@code sizeClass} (>= 1): 2, 3, 5, 9, ... */
-    static int smallestOf(int sizeClass) {
-        return largestOf(sizeClass - 1) + 1;
+        if (measured.count(step) >= StepLatencies.SETTLED) {
+            return measured.estimate(step);
+        }
+        return (double) single.estimate(step) * batch;
     }
 
     boolean warm(int batch) {
