@@ -187,12 +187,11 @@ final class ApiHandler extends Handler.Abstract {
         if (!config.fullNetwork()) {
             long now = System.nanoTime();
             double leftMs = (workEnd - now) / 1e6;
-            FirstAnswerEstimate first = workers.expectedFirstAnswer(now);
-            if (leftMs < first.totalMs() && !workers.takesAtOnce()) {
+            double firstMs = workers.expectedMsToFirstAnswer(now);
+            if (leftMs < firstMs && !workers.takesAtOnce()) {
                 shed(response, callback, arrival, "deadline", String.format(java.util.Locale.ROOT,
                         "deadlineMs: %.2f ms left (less %.2f ms kept for the answer), the first exit needs about "
-                        + "%.2f ms with %d waiting (%s)", leftMs, parsed.deadlineMs() - workMs, first.totalMs(),
-                        workers.queued(), first.describe()));
+                        + "%.2f ms with %d waiting", leftMs, parsed.deadlineMs() - workMs, firstMs, workers.queued()));
                 return;
             }
         }

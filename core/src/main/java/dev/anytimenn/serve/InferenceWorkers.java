@@ -127,7 +127,7 @@ final class InferenceWorkers implements Backlog {
      * worker is free (an idle one at once, a busy one at the next exit where its batch may stop), then
      * the full batches queued ahead of it (shared among the workers), then its own batch's first exit.
      */
-    FirstAnswerEstimate expectedFirstAnswer(long nowNanos) {
+    double expectedMsToFirstAnswer(long nowNanos) {
         double free = 0;
         if (idle.get() == 0) {
             long soonest = Long.MAX_VALUE;
@@ -137,10 +137,8 @@ final class InferenceWorkers implements Backlog {
             free = Math.max(0, soonest - nowNanos) / 1e6;
         }
         int ahead = queue.size();
-        int fullBatches = (int) Math.ceil(ahead / largestBatch / (double) threads.size());
-        int batch = ahead % largestBatch + 1;
-        return new FirstAnswerEstimate(free, fullBatches, fullBatches * msToFirstAnswers(largestBatch), batch,
-                expectedMsToFirstExit(batch), handOverNanos / 1e6);
+        double fullBatches = Math.ceil(ahead / largestBatch / (double) threads.size()) * msToFirstAnswers(largestBatch);
+        return free + fullBatches + msToFirstAnswers(ahead % largestBatch + 1);
     }
 
     /**
