@@ -37,6 +37,15 @@ public final class AnytimePredictor implements AutoCloseable {
     /** Nanosecond clock; tests put in one they drive, so the deadline rule's decisions are certain. */
     private LongSupplier clock = System::nanoTime;
 
+    /**
+     * An estimate that has let no step run for this long is measured afresh. A slow spell as long as the
+     * window holds the estimate up with no faster measurement beside it (so it does not look inflated), and
+     * while it refuses every run nothing can bring it down: a server would refuse every request for good.
+     */
+    static final long STALE_NANOS = 500_000_000L;
+    /** When the last step run here ended, on {@link #clock}. */
+    private long lastStepEndNanos;
+
     /** Runs of the whole network that warm the latency estimate up before a deadline is judged by it. */
     static final int WARM_UP_RUNS = 20;
     /** Batches up to this size have step latencies of their own; larger ones share the largest class. */
@@ -129,8 +138,8 @@ public final class AnytimePredictor implements AutoCloseable {
             RowListener listener) {
         List<Prediction> answers = new RowwiseRun(this).run(images, policies, listener);
         // as in predictBatch: a burst of slow steps must not hold the estimate above every deadline
-        if (answers.stream().noneMatch(Prediction::answered) && firstExitEstimateInflated()) {
-            latencies.reset();
+        if (answers.stream().noneMatch(Prediction::answered)) {
+            forgetHeldUpEstimates();
         }
         return answers;
     }
@@ -175,11 +184,23 @@ public final class AnytimePredictor implements AutoCloseable {
         }
         long start = clock.getAsLong();
         Run run = run(images, rule.start(net.headCount(), start), 0, start);
-        if (rule.usesLatency() && run.cut() && run.predictions().stream().noneMatch(Prediction::answered)
-                && firstExitEstimateInflated()) {
-            latencies.reset();
+        if (rule.usesLatency() && run.cut() && run.predictions().stream().noneMatch(Prediction::answered)) {
+            forgetHeldUpEstimates();
         }
         return run.predictions();
+    }
+
+    /**
+     * After a run that reached no exit: drops the estimates when outliers hold the first exit's up, or when
+     * no step has run for {@link #STALE_NANOS} (then the batch sizes' too, which judge a server's batches).
+     */
+    private void forgetHeldUpEstimates() {
+        if (firstExitEstimateInflated()) {
+            latencies.reset();
+        } else if (clock.getAsLong() - lastStepEndNanos > STALE_NANOS) {
+            latencies.reset();
+            batchLatencies.reset();
+        }
     }
 
     private boolean firstExitEstimateInflated() {
@@ -245,7 +266,7 @@ public final class AnytimePredictor implements AutoCloseable {
                     latestExit = exit + 1;
                 }
                 long after = clock.getAsLong();
-                recordLatency(step, after - before, n);
+                recordLatency(step, before, after, n);
                 if (probabilities.isPresent() && exit < net.headCount() - 1) {
                     long[] going = answerDone(policy, exitOffset, exit, active, latest, answers, spent,
                             (after - start) / 1e6);
@@ -316,7 +337,9 @@ public final class AnytimePredictor implements AutoCloseable {
     }
 
     /** Keeps step latencies by batch size, the ones deadlines are judged by. */
-    void recordLatency(int step, long nanos, int batch) {
+    void recordLatency(int step, long startNanos, long endNanos, int batch) {
+        lastStepEndNanos = endNanos;
+        long nanos = endNanos - startNanos;
         if (batch == 1) {
             latencies.record(step, nanos);
         } else {

@@ -54,6 +54,13 @@ final class BatchLatencies {
         return (double) single.estimate(step) * batch;
     }
 
+    /** Forgets every class's measurements. */
+    void reset() {
+        for (int c = 1; c < classes.length; c++) {
+            classes[c].reset();
+        }
+    }
+
     boolean warm(int batch) {
         return of(batch).warm();
     }

@@ -71,7 +71,7 @@ final class RowwiseRun {
                     latestExit = exit + 1;
                 }
                 long after = predictor.now();
-                predictor.recordLatency(step, after - stepStart, active.length);
+                predictor.recordLatency(step, stepStart, after, active.length);
                 if (logits.isPresent()) {
                     boolean last = exit == net.headCount() - 1;
                     double elapsed = (after - start) / 1e6;

@@ -206,6 +206,26 @@ class AnytimePredictorTest {
     }
 
     @Test
+    void anEstimateThatHasLetNothingRunForAWhileIsMeasuredAfresh() {
+        TickingClock clock = new TickingClock(TICK);
+        AnytimePredictor timed = clocked(clock);
+        timed.warmUp(AnytimePredictor.WARM_UP_RUNS);
+        // a slow spell that fills the whole window: no faster measurement is left to call it an outlier
+        clock.tick = 500 * TICK;
+        for (int i = 0; i < StepLatencies.WINDOW + StepLatencies.COLD; i++) {
+            timed.predict(image(0), new StoppingRule.RunAll());
+        }
+        clock.tick = TICK;
+        StoppingRule exitOneFits = new StoppingRule.Deadline(6 * TICK);
+        assertThat(timed.predict(image(0), exitOneFits).answered()).as("refused by the slow estimate").isFalse();
+        assertThat(timed.predict(image(0), exitOneFits).answered()).as("a step ran a moment ago: it stands").isFalse();
+
+        clock.now += AnytimePredictor.STALE_NANOS; // time passes and nothing runs
+        assertThat(timed.predict(image(0), exitOneFits).answered()).as("still refused, but now dropped").isFalse();
+        assertThat(timed.predict(image(0), exitOneFits).exit()).as("measured afresh").isEqualTo(1);
+    }
+
+    @Test
     void aNegativeDeadlineIsRefusedInMilliseconds() {
         assertThatThrownBy(() -> StoppingRule.Deadline.ofMillis(-5))
                 .hasMessage("a deadline cannot be negative, got -5 ms");
