@@ -470,6 +470,14 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Options o, String mode, Pinning pin) throws IOException {
+        // a server left on the port (from a run that was killed) would answer in place of this one, whose own
+        // would exit at once: the load would measure the wrong server
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(new java.net.InetSocketAddress("127.0.0.1", o.port()));
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + o.port() + " is in use (a server left from an earlier run?): "
+                    + "stop it or give --port");
+        }
         List<String> command = new ArrayList<>(pin.prefix());
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(o.serverJavaOptions());
