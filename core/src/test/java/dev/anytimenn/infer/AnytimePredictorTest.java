@@ -190,19 +190,23 @@ class AnytimePredictorTest {
         AnytimePredictor timed = clocked(clock);
         timed.warmUp(AnytimePredictor.WARM_UP_RUNS);
         // one slow run among many: the estimate does not move
-        clock.tick = 500 * TICK;
-        timed.predict(image(0), new StoppingRule.RunAll());
-        clock.tick = TICK;
+        slowRuns(clock, timed, 1);
         assertThat(timed.predict(image(0), new StoppingRule.Deadline(6 * TICK)).exit()).isEqualTo(1);
         // a burst longer than a quarter of the window holds the estimate up for one call, which finds
         // no exit in time; the next call measures afresh and gets its exit again
-        clock.tick = 500 * TICK;
-        for (int i = 0; i <= StepLatencies.WINDOW / 4; i++) {
-            timed.predict(image(0), new StoppingRule.RunAll());
-        }
-        clock.tick = TICK;
+        slowRuns(clock, timed, StepLatencies.WINDOW / 4 + 1);
         assertThat(timed.predict(image(0), new StoppingRule.Deadline(6 * TICK)).answered()).isFalse();
         assertThat(timed.predict(image(0), new StoppingRule.Deadline(6 * TICK)).exit()).isEqualTo(1);
+    }
+
+    /** Runs the whole network {@code runs} times with every step taking 500 ticks, then ticks as before. */
+    private static void slowRuns(TickingClock clock, AnytimePredictor timed, int runs) {
+        long tick = clock.tick;
+        clock.tick = 500 * TICK;
+        for (int i = 0; i < runs; i++) {
+            timed.predict(image(0), new StoppingRule.RunAll());
+        }
+        clock.tick = tick;
     }
 
     @Test
@@ -211,11 +215,7 @@ class AnytimePredictorTest {
         AnytimePredictor timed = clocked(clock);
         timed.warmUp(AnytimePredictor.WARM_UP_RUNS);
         // a slow spell that fills the whole window: no faster measurement is left to call it an outlier
-        clock.tick = 500 * TICK;
-        for (int i = 0; i < StepLatencies.WINDOW + StepLatencies.COLD; i++) {
-            timed.predict(image(0), new StoppingRule.RunAll());
-        }
-        clock.tick = TICK;
+        slowRuns(clock, timed, StepLatencies.WINDOW + StepLatencies.COLD);
         StoppingRule exitOneFits = new StoppingRule.Deadline(6 * TICK);
         assertThat(timed.predict(image(0), exitOneFits).answered()).as("refused by the slow estimate").isFalse();
         assertThat(timed.predict(image(0), exitOneFits).answered()).as("a step ran a moment ago: it stands").isFalse();

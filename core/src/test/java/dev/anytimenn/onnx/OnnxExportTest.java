@@ -78,10 +78,10 @@ class OnnxExportTest {
     @MethodSource("networks")
     void onnxRuntimeGivesDjlsLogitsAtEveryExit(ModelConfig config) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            AnytimeNetwork net = ModelTestSupport.seeded(config, manager, 21);
-            randomiseBatchNorms(net, 5);
-            Normalization norm = normalization(config.input().channels());
-            NetworkGraphs graphs = NetworkGraphs.of(net, description(config, net, norm));
+            Seeded seeded = Seeded.of(config, manager, 21, 5);
+            AnytimeNetwork net = seeded.net();
+            Normalization norm = seeded.norm();
+            NetworkGraphs graphs = seeded.graphs();
             ImageSet images = randomImages(config, IMAGES, 9);
             float[][] djl = djlLogits(net, manager, images, norm);
             float[][] whole = new float[graphs.exits()][];
@@ -124,10 +124,7 @@ class OnnxExportTest {
     @MethodSource("networks")
     void smallBatchesRunOnTensorsMadeOnceAndGiveTheWholeGraphsLogits(ModelConfig config) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            AnytimeNetwork net = ModelTestSupport.seeded(config, manager, 23);
-            randomiseBatchNorms(net, 6);
-            Normalization norm = normalization(config.input().channels());
-            NetworkGraphs graphs = NetworkGraphs.of(net, description(config, net, norm));
+            NetworkGraphs graphs = Seeded.of(config, manager, 23, 6).graphs();
             ImageSet images = randomImages(config, 4, 11);
             int size = config.input().channels() * config.input().height() * config.input().width();
             int classes = config.classes();
@@ -176,6 +173,16 @@ class OnnxExportTest {
                     }
                 }
             }
+        }
+    }
+
+    /** A seeded network of {@code config} with trained-looking batch norms, its input normalisation and its graphs. */
+    record Seeded(AnytimeNetwork net, Normalization norm, NetworkGraphs graphs) {
+        static Seeded of(ModelConfig config, NDManager manager, int seed, long batchNormSeed) {
+            AnytimeNetwork net = ModelTestSupport.seeded(config, manager, seed);
+            randomiseBatchNorms(net, batchNormSeed);
+            Normalization norm = normalization(config.input().channels());
+            return new Seeded(net, norm, NetworkGraphs.of(net, description(config, net, norm)));
         }
     }
 
