@@ -258,10 +258,10 @@ public class EngineBench {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("runs", runs);
         m.put("warmRunsLeftOut", warm);
-        m.put("kernelMsPerRun", round(median(measured.stream().mapToDouble(r -> r[2] / 1e3).toArray())));
+        m.put("kernelMsPerRun", round(percentile(measured.stream().mapToDouble(r -> r[2] / 1e3).toArray(), 50)));
         m.put("nodesPerRun", (double) kernels.size() / modelRuns.size());
-        m.put("profiledModelRunMs", round(median(measured.stream().mapToDouble(r -> r[1] / 1e3).toArray())));
-        m.put("profiledWallMsPerRun", round(median(wallMs)));
+        m.put("profiledModelRunMs", round(percentile(measured.stream().mapToDouble(r -> r[1] / 1e3).toArray(), 50)));
+        m.put("profiledWallMsPerRun", round(percentile(wallMs, 50)));
         return m;
     }
 
@@ -321,7 +321,7 @@ public class EngineBench {
                         ms[i] = (System.nanoTime() - start) / 1e6;
                     }
                 }
-                return median(ms);
+                return percentile(ms, 50);
             }
         }
     }
@@ -349,12 +349,6 @@ public class EngineBench {
         return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
                 .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
                         .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).setShape(shape))).build();
-    }
-
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     static Map<String, Object> deadline(String engine, AnytimePredictor p, List<byte[]> images, int runs,

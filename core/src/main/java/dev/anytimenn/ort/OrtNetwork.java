@@ -36,9 +36,13 @@ public final class OrtNetwork implements AutoCloseable {
     private final List<SegmentPins> allPins = new ArrayList<>();
     /** Per segment, the shapes of its outputs with the batch left open (-1); null when another dimension is open. */
     private final List<Map<String, long[]>> outputShapes = new ArrayList<>();
+    /** Whether every segment's outputs have known shapes but for the batch, so runs may be pinned. */
+    private boolean pinnable;
     /** Per segment, its input and output names (the graphs make new lists on every call). */
     private final List<List<String>> inputNames = new ArrayList<>();
     private final List<List<String>> outputNames = new ArrayList<>();
+    /** Per segment, the outputs a run asks for (its output names, as a set). */
+    private final List<Set<String>> wantedOutputs = new ArrayList<>();
 
     private OrtNetwork(NetworkGraphs graphs, OrtSettings settings) {
         // warnings and errors only; ONNX Runtime's own logger, not slf4j
@@ -66,7 +70,9 @@ public final class OrtNetwork implements AutoCloseable {
                 network.outputShapes.add(openBatchShapes(session, graphs.segmentOutputs(k)));
                 network.inputNames.add(List.copyOf(graphs.segmentInputs(k)));
                 network.outputNames.add(List.copyOf(graphs.segmentOutputs(k)));
+                network.wantedOutputs.add(new LinkedHashSet<>(graphs.segmentOutputs(k)));
             }
+            network.pinnable = !network.outputShapes.contains(null);
         } catch (RuntimeException e) {
             network.close();
             throw e;
@@ -129,7 +135,7 @@ public final class OrtNetwork implements AutoCloseable {
     /** This thread's pinned tensors for the batch size of {@code shape}, made at its first run; null when not pinned. */
     private SegmentPins pinsFor(long[] shape) {
         int batch = (int) shape[0];
-        if (batch > PINNED_BATCHES || outputShapes.contains(null)) {
+        if (batch > PINNED_BATCHES || !pinnable) {
             return null;
         }
         Map<Integer, SegmentPins> mine = pins.get();
@@ -186,8 +192,7 @@ public final class OrtNetwork implements AutoCloseable {
 
     /** Runs segment {@code exit} (1-based) on its inputs, in order; the caller closes the result. */
     OrtSession.Result runSegment(int exit, List<OnnxTensor> inputs) throws OrtException {
-        Set<String> wanted = new LinkedHashSet<>(segmentOutputs(exit));
-        return segments.get(exit - 1).run(feed(exit, inputs), wanted);
+        return segments.get(exit - 1).run(feed(exit, inputs), wantedOutputs.get(exit - 1));
     }
 
     /** The same, writing into {@code outputs} (the result holds no values of its own; close it all the same). */

@@ -22,7 +22,6 @@ import java.util.Map;
  */
 final class SegmentPins implements AutoCloseable {
 
-    private final int batch;
     private final FloatBuffer pixels;
     private final OnnxTensor input;
     /** Per segment (0-based), its outputs by name: the logits first, then the features it leaves. */
@@ -30,8 +29,7 @@ final class SegmentPins implements AutoCloseable {
     private final List<OnnxTensor> all = new ArrayList<>();
     private boolean taken;
 
-    private SegmentPins(int batch, FloatBuffer pixels, OnnxTensor input, List<Map<String, OnnxTensor>> outputs) {
-        this.batch = batch;
+    private SegmentPins(FloatBuffer pixels, OnnxTensor input, List<Map<String, OnnxTensor>> outputs) {
         this.pixels = pixels;
         this.input = input;
         this.outputs = outputs;
@@ -60,7 +58,7 @@ final class SegmentPins implements AutoCloseable {
                 }
                 outputs.add(tensors);
             }
-            return new SegmentPins((int) inputShape[0], pixels, input, outputs);
+            return new SegmentPins(pixels, input, outputs);
         } catch (OrtException | RuntimeException e) {
             made.forEach(OnnxTensor::close);
             throw e;
@@ -78,10 +76,6 @@ final class SegmentPins implements AutoCloseable {
             n *= d;
         }
         return n;
-    }
-
-    int batch() {
-        return batch;
     }
 
     /** Takes the set for one run, with {@code values} as its input; false when another run has it. */

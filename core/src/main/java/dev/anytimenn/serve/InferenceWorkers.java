@@ -220,7 +220,7 @@ final class InferenceWorkers implements Backlog {
                 batch.clear();
                 batch.add(first);
                 queue.drainTo(batch, largestBatch - 1);
-                runBatch(runner, batch);
+                runBatch(id, runner, batch);
                 publish(id, runner);
             }
         } catch (InterruptedException e) {
@@ -234,10 +234,9 @@ final class InferenceWorkers implements Backlog {
     }
 
     /** Runs one batch; a failure answers its unanswered jobs with 500 and leaves the worker running. */
-    private void runBatch(ServedModel.Runner runner, List<Job> batch) {
+    private void runBatch(int id, ServedModel.Runner runner, List<Job> batch) {
         long taken = System.nanoTime();
         // no batch stops before its first exit: until then the worker is not free (see waitingWouldMiss)
-        int id = WORKER.get();
         running.set(id, batch.size());
         busyUntil.set(id, taken + (long) (msToFirstAnswers(runner.expectedMsToFirstExit(batch.size()), batch.size()) * 1e6));
         List<byte[]> images = new ArrayList<>(batch.size());

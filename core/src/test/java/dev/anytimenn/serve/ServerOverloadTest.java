@@ -1,5 +1,6 @@
 package dev.anytimenn.serve;
 
+import static dev.anytimenn.serve.ServerTestSupport.answeredExit;
 import static dev.anytimenn.serve.ServerTestSupport.get;
 import static dev.anytimenn.serve.ServerTestSupport.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,9 +98,7 @@ class ServerOverloadTest {
 
             // with time for two exits (of 300 ms each) but not three, the second answers
             assertThat(busy.get().status()).isEqualTo(200);
-            Reply partial = postJson(client, base, "v1/predict", request(4, 870));
-            assertThat(partial.status()).as(partial.body()).isEqualTo(200);
-            assertThat(partial.json().get("exit").asInt()).isEqualTo(2);
+            assertThat(answeredExit(postJson(client, base, "v1/predict", request(4, 870)))).isEqualTo(2);
         }
     }
 
@@ -110,9 +109,7 @@ class ServerOverloadTest {
             URI base = server.uri();
             HttpClient client = ServerTestSupport.client();
             // 290 ms less 100 leaves time for one exit of 100 ms, not two
-            Reply one = postJson(client, base, "v1/predict", request(1, 290));
-            assertThat(one.status()).as(one.body()).isEqualTo(200);
-            assertThat(one.json().get("exit").asInt()).isEqualTo(1);
+            assertThat(answeredExit(postJson(client, base, "v1/predict", request(1, 290)))).isEqualTo(1);
             // never more than half the deadline: 160 ms keeps 80 ms of work, too little for the first exit (the
             // idle worker takes the request and refuses it at once)
             Reply none = postJson(client, base, "v1/predict", request(2, 160));
@@ -120,9 +117,7 @@ class ServerOverloadTest {
             assertThat(none.json().get("reason").asText()).isEqualTo("deadline");
             assertThat(model.stepsRun(2)).isZero();
             // with 240 ms, 120 ms of work: the first exit
-            Reply first = postJson(client, base, "v1/predict", request(3, 240));
-            assertThat(first.status()).as(first.body()).isEqualTo(200);
-            assertThat(first.json().get("exit").asInt()).isEqualTo(1);
+            assertThat(answeredExit(postJson(client, base, "v1/predict", request(3, 240)))).isEqualTo(1);
         }
     }
 
@@ -140,13 +135,9 @@ class ServerOverloadTest {
             awaitSteps(model, 1);
             // left alone, the running request would hold the worker for 1.6 s more, and this one, whose first
             // exit takes 200 ms, would wait past its 700 ms; stopped in time, it has 100 ms or more to spare
-            Reply waiting = postJson(client, base, "v1/predict", request(2, 700));
-            assertThat(waiting.status()).as(waiting.body()).isEqualTo(200);
-            assertThat(waiting.json().get("exit").asInt()).isPositive();
+            assertThat(answeredExit(postJson(client, base, "v1/predict", request(2, 700)))).isPositive();
 
-            Reply cut = running.get();
-            assertThat(cut.status()).isEqualTo(200);
-            assertThat(cut.json().get("exit").asInt()).as("stopped at an exit for the waiting request").isBetween(1, 9);
+            assertThat(answeredExit(running.get())).as("stopped at an exit for the waiting request").isBetween(1, 9);
         }
     }
 

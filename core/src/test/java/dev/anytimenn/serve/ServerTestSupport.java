@@ -1,5 +1,7 @@
 package dev.anytimenn.serve;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.anytimenn.infer.AnytimeModel;
@@ -79,6 +81,12 @@ final class ServerTestSupport {
 
     static Reply postJson(HttpClient client, URI base, String pathAndQuery, String json) {
         return post(client, base, pathAndQuery, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The exit that answered {@code reply}, which must be a 200 (its body says why when not). */
+    static int answeredExit(Reply reply) {
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        return reply.json().get("exit").asInt();
     }
 
     static Reply get(HttpClient client, URI base, String path) {
