@@ -43,8 +43,9 @@ public final class AnytimePredictor implements AutoCloseable {
      * while it refuses every run nothing can bring it down: a server would refuse every request for good.
      */
     static final long STALE_NANOS = 500_000_000L;
-    /** When the last step run here ended, on {@link #clock}. */
+    /** When the last step run here ended, on {@link #clock}; and the last step of a single image. */
     private long lastStepEndNanos;
+    private long lastSingleStepEndNanos;
 
     /** Runs of the whole network that warm the latency estimate up before a deadline is judged by it. */
     static final int WARM_UP_RUNS = 20;
@@ -139,7 +140,7 @@ public final class AnytimePredictor implements AutoCloseable {
         List<Prediction> answers = new RowwiseRun(this).run(images, policies, listener);
         // as in predictBatch: a burst of slow steps must not hold the estimate above every deadline
         if (answers.stream().noneMatch(Prediction::answered)) {
-            forgetHeldUpEstimates();
+            forgetHeldUpEstimates(images.size());
         }
         return answers;
     }
@@ -185,19 +186,26 @@ public final class AnytimePredictor implements AutoCloseable {
         long start = clock.getAsLong();
         Run run = run(images, rule.start(net.headCount(), start), 0, start);
         if (rule.usesLatency() && run.cut() && run.predictions().stream().noneMatch(Prediction::answered)) {
-            forgetHeldUpEstimates();
+            forgetHeldUpEstimates(images.size());
         }
         return run.predictions();
     }
 
     /**
-     * After a run that reached no exit: drops the estimates when outliers hold the first exit's up, or when
-     * no step has run for {@link #STALE_NANOS} (then the batch sizes' too, which judge a server's batches).
+     * After a run of {@code batch} images that reached no exit: drops the single image's estimates when
+     * outliers hold the first exit's up, or when a run of one was refused and no step of one has run for
+     * {@link #STALE_NANOS}; and the batch sizes' too, which judge a server's batches, when no step at all has
+     * run for that long. Batches of other sizes running meanwhile do not keep a held-up estimate of one
+     * standing: at 8 times its capacity, a server whose batches of several still ran refused requests that
+     * came alone by a single image's first exit estimated at 13 ms, where 0.5 was usual (bench/RESULTS.md #15,
+     * session 12).
      */
-    private void forgetHeldUpEstimates() {
-        if (firstExitEstimateInflated()) {
+    private void forgetHeldUpEstimates(int batch) {
+        long now = clock.getAsLong();
+        if (firstExitEstimateInflated() || batch == 1 && now - lastSingleStepEndNanos > STALE_NANOS) {
             latencies.reset();
-        } else if (clock.getAsLong() - lastStepEndNanos > STALE_NANOS) {
+        }
+        if (now - lastStepEndNanos > STALE_NANOS) {
             latencies.reset();
             batchLatencies.reset();
         }
@@ -341,6 +349,7 @@ public final class AnytimePredictor implements AutoCloseable {
         lastStepEndNanos = endNanos;
         long nanos = endNanos - startNanos;
         if (batch == 1) {
+            lastSingleStepEndNanos = endNanos;
             latencies.record(step, nanos);
         } else {
             batchLatencies.record(step, batch, nanos);

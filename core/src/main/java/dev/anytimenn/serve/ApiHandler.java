@@ -18,8 +18,13 @@ import org.slf4j.LoggerFactory;
  * The server's routes: {@code POST /v1/predict}, {@code GET /v1/model}, {@code /healthz},
  * {@code /readyz}, {@code /metrics} and the web page. A prediction is checked here (400 naming the
  * field), admitted or refused at once (503), and answered later by its worker.
+ *
+ * <p>Non-blocking in Jetty's sense: no route waits for I/O or a lock (bodies are read on demand, answers
+ * are written by the workers), so Jetty runs a request on the thread that saw its bytes arrive instead of
+ * waking a pool thread for it. On a CPU shared with the inference worker, each such hand-off was a
+ * context switch and a wait for the scheduler that the request's deadline paid for.
  */
-final class ApiHandler extends Handler.Abstract {
+final class ApiHandler extends Handler.Abstract.NonBlocking {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
 

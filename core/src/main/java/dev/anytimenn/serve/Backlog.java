@@ -7,8 +7,8 @@ interface Backlog {
     Backlog NONE = (expectedNanosToNextExit, nowNanos) -> false;
 
     /**
-     * Whether the oldest waiting request would miss its first exit if the asking batch ran on toward its
-     * next exit, expected to take {@code expectedNanosToNextExit} from {@code nowNanos}.
+     * Whether a waiting request would miss its first exit if the asking batch ran on toward its next exit,
+     * expected to take {@code expectedNanosToNextExit} from {@code nowNanos}.
      */
     boolean waitingWouldMiss(double expectedNanosToNextExit, long nowNanos);
 }

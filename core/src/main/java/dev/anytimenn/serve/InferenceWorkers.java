@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A batch left alone runs each row as deep as its deadline allows, and the requests queued behind it
  * would spend their own deadlines waiting. So the queue is also the {@link Backlog} the rows' policies ask
- * at each exit: when every worker is busy and the oldest waiting request could no longer reach its first
- * exit if the batch ran one more step, the batch stops there and its rows take the answers they have.
+ * at each exit: when every worker is busy and a waiting request could no longer reach its first exit if
+ * the batch ran one more step, the batch stops there and its rows take the answers they have.
  * Under load the answers get cruder, not later.
  */
 final class InferenceWorkers implements Backlog {
@@ -162,7 +162,7 @@ final class InferenceWorkers implements Backlog {
 
     @Override
     public boolean waitingWouldMiss(double expectedNanosToNextExit, long nowNanos) {
-        boolean miss = oldestWouldMiss(expectedNanosToNextExit, nowNanos);
+        boolean miss = aWaitingRequestWouldMiss(expectedNanosToNextExit, nowNanos);
         Integer id = WORKER.get();
         if (id != null) {
             busyUntil.set(id, miss ? nowNanos : nowNanos + (long) expectedNanosToNextExit);
@@ -170,21 +170,40 @@ final class InferenceWorkers implements Backlog {
         return miss;
     }
 
-    private boolean oldestWouldMiss(double expectedNanosToNextExit, long nowNanos) {
+    /**
+     * Whether a waiting request would miss its first exit if the running batch took one more step. Every
+     * waiting batch is judged, not only the oldest request: admission promised each of them that the
+     * batches ahead stop at their first exits. Waiting batch j starts once the running batch has handed its
+     * answers over and j / W full batches ahead of it have reached their first exits; its own way to its
+     * first exit gets half as much again, being an estimate. A batch that would miss even if the running one
+     * stopped now still stops it: under overload the worker then reaches that batch sooner, refuses it, and
+     * frees the ones behind it sooner (bench/RESULTS.md #15, session 12, has one A/B pair of the other choice).
+     */
+    private boolean aWaitingRequestWouldMiss(double expectedNanosToNextExit, long nowNanos) {
         if (idle.get() > 0) {
-            return false; // an idle worker takes the waiting request at once
+            return false; // an idle worker takes the waiting requests at once
         }
-        Job oldest = queue.peek();
-        if (oldest == null) {
+        Object[] waiting = queue.toArray();
+        if (waiting.length == 0) {
             return false;
         }
-        // the running batch's answers are handed over before the waiting request is taken; and its way to
-        // the first exit gets half as much again, being an estimate
         Integer id = WORKER.get();
         double handOver = (id == null ? 1 : running.get(id)) * handOverNanos;
-        int waiting = Math.min(queue.size(), largestBatch);
-        double toFirstAnswer = 1.5 * msToFirstAnswers(waiting) * 1e6;
-        return nowNanos + expectedNanosToNextExit + handOver + toFirstAnswer > oldest.workEndNanos();
+        double fullBatch = msToFirstAnswers(largestBatch) * 1e6;
+        int workers = threads.size();
+        for (int first = 0; first < waiting.length; first += largestBatch) {
+            int size = Math.min(largestBatch, waiting.length - first);
+            long workEnd = Long.MAX_VALUE;
+            for (int i = first; i < first + size; i++) {
+                workEnd = Math.min(workEnd, ((Job) waiting[i]).workEndNanos());
+            }
+            double firstAnswer = nowNanos + expectedNanosToNextExit + handOver + (first / largestBatch / workers) * fullBatch
+                    + 1.5 * msToFirstAnswers(size) * 1e6;
+            if (firstAnswer > workEnd) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Lets the workers finish what is queued, then ends them. */

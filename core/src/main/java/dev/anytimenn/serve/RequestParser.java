@@ -1,6 +1,8 @@
 package dev.anytimenn.serve;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -8,7 +10,6 @@ import dev.anytimenn.data.ImageFiles;
 import dev.anytimenn.infer.ConfidenceScore;
 import dev.anytimenn.model.InputShape;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,8 @@ final class RequestParser {
             "stream");
     static final List<String> BODY_FIELDS = List.of("image", "pixels", "deadlineMs", "budgetMacs", "confidence", "score",
             "calibrated", "invert", "stream");
+    /** Stands in {@code fields} for a pixels array read apart, as a {@link PixelArray}. */
+    private static final JsonNode PIXELS_READ = TextNode.valueOf("(the pixels array)");
 
     private final ServedModel model;
     private final ServeConfig config;
@@ -56,12 +59,11 @@ final class RequestParser {
             throw new BadRequestException("body", "empty; send JSON with \"image\" or \"pixels\", or the image bytes");
         }
         boolean json = isJson(contentType, body);
+        PixelArray pixelArray = null;
         if (json) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = readJson(body).fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> f = it.next();
-                if (!BODY_FIELDS.contains(f.getKey())) {
-                    throw new BadRequestException(f.getKey(), "unknown field (known: " + String.join(", ", BODY_FIELDS) + ")");
-                }
+            JsonBody read = readJson(body);
+            pixelArray = read.pixels();
+            for (Map.Entry<String, JsonNode> f : read.fields().entrySet()) {
                 if (fields.containsKey(f.getKey())) {
                     throw new BadRequestException(f.getKey(), "given both in the query and in the body");
                 }
@@ -90,7 +92,7 @@ final class RequestParser {
                     + "--protocol budgeted makes them)");
         }
         boolean stream = bool(fields, "stream");
-        byte[] pixels = json ? jsonPixels(fields) : decode("body", body, bool(fields, "invert"));
+        byte[] pixels = json ? jsonPixels(fields, pixelArray) : decode("body", body, bool(fields, "invert"));
         return new PredictRequest(pixels, deadlineMs, budget, confidence, score, calibrated, stream);
     }
 
@@ -101,22 +103,48 @@ final class RequestParser {
         return body[0] == '{';
     }
 
-    private JsonNode readJson(byte[] body) throws BadRequestException {
-        JsonNode json;
-        try {
-            json = mapper.readTree(body);
+    /** A body's fields, the pixels array read apart (its entry in {@code fields} is {@link #PIXELS_READ}). */
+    private record JsonBody(Map<String, JsonNode> fields, PixelArray pixels) {}
+
+    private JsonBody readJson(byte[] body) throws BadRequestException {
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        PixelArray pixels = null;
+        try (JsonParser parser = mapper.getFactory().createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new BadRequestException("body", "must be a JSON object with \"image\" or \"pixels\"");
+            }
+            for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+                if (t != JsonToken.FIELD_NAME) { // a cut-off body: the parser found no more tokens
+                    throw new BadRequestException("body", "malformed JSON (the object is not closed)");
+                }
+                String name = parser.currentName();
+                if (!BODY_FIELDS.contains(name)) {
+                    throw new BadRequestException(name, "unknown field (known: " + String.join(", ", BODY_FIELDS) + ")");
+                }
+                if (fields.containsKey(name)) {
+                    throw new BadRequestException(name, "given twice in the body");
+                }
+                if (parser.nextToken() == JsonToken.START_ARRAY && name.equals("pixels")) {
+                    pixels = PixelArray.read(parser, mapper, inputSize());
+                    fields.put(name, PIXELS_READ);
+                } else {
+                    fields.put(name, mapper.readTree(parser));
+                }
+            }
         } catch (JsonProcessingException e) {
             throw new BadRequestException("body", "malformed JSON (" + e.getOriginalMessage() + ")");
         } catch (java.io.IOException e) {
-            throw new BadRequestException("body", "unreadable (" + e.getMessage() + ")");
+            throw new BadRequestException("body", "malformed JSON (" + e.getMessage() + ")");
         }
-        if (json == null || !json.isObject()) {
-            throw new BadRequestException("body", "must be a JSON object with \"image\" or \"pixels\"");
-        }
-        return json;
+        return new JsonBody(fields, pixels);
     }
 
-    private byte[] jsonPixels(Map<String, JsonNode> fields) throws BadRequestException {
+    private int inputSize() {
+        InputShape shape = model.inputShape();
+        return shape.channels() * shape.height() * shape.width();
+    }
+
+    private byte[] jsonPixels(Map<String, JsonNode> fields, PixelArray pixelArray) throws BadRequestException {
         JsonNode image = fields.get("image");
         JsonNode pixels = fields.get("pixels");
         if ((image == null) == (pixels == null)) {
@@ -141,23 +169,19 @@ final class RequestParser {
             return decode("image", bytes, bool(fields, "invert"));
         }
         InputShape shape = model.inputShape();
-        int size = shape.channels() * shape.height() * shape.width();
-        if (!pixels.isArray()) {
+        int size = inputSize();
+        if (pixelArray == null) {
             throw new BadRequestException("pixels", "must be an array of " + size + " integers in 0..255 (" + shape + ")");
         }
-        if (pixels.size() != size) {
-            throw new BadRequestException("pixels", "has " + pixels.size() + " values; the model takes " + shape + " = "
-                    + size);
+        if (pixelArray.count() != size) {
+            throw new BadRequestException("pixels", "has " + pixelArray.count() + " values; the model takes " + shape
+                    + " = " + size);
         }
-        byte[] out = new byte[size];
-        for (int i = 0; i < size; i++) {
-            JsonNode v = pixels.get(i);
-            if (!v.isIntegralNumber() || v.asLong() < 0 || v.asLong() > 255) {
-                throw new BadRequestException("pixels[" + i + "]", v + " is not an integer in 0..255");
-            }
-            out[i] = (byte) v.asInt();
+        if (pixelArray.firstBadIndex() >= 0) {
+            throw new BadRequestException("pixels[" + pixelArray.firstBadIndex() + "]", pixelArray.firstBad()
+                    + " is not an integer in 0..255");
         }
-        return out;
+        return pixelArray.values();
     }
 
     private byte[] decode(String field, byte[] bytes, boolean invert) throws BadRequestException {

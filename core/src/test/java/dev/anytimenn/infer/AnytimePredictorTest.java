@@ -226,6 +226,24 @@ class AnytimePredictorTest {
     }
 
     @Test
+    void aSingleImageEstimateHeldUpWhileBatchesRunIsMeasuredAfresh() {
+        TickingClock clock = new TickingClock(TICK);
+        AnytimePredictor timed = clocked(clock);
+        timed.warmUp(AnytimePredictor.WARM_UP_RUNS);
+        slowRuns(clock, timed, StepLatencies.WINDOW + StepLatencies.COLD);
+        StoppingRule exitOneFits = new StoppingRule.Deadline(6 * TICK);
+        assertThat(timed.predict(image(0), exitOneFits).answered()).as("refused by the slow estimate").isFalse();
+        // batches of two run all the while (a server's requests that arrive together), none of one
+        long until = clock.now + AnytimePredictor.STALE_NANOS;
+        while (clock.now <= until) {
+            timed.predictBatch(List.of(image(1), image(2)), new StoppingRule.RunAll());
+            clock.now += AnytimePredictor.STALE_NANOS / 10;
+        }
+        assertThat(timed.predict(image(0), exitOneFits).answered()).as("still refused, but now dropped").isFalse();
+        assertThat(timed.predict(image(0), exitOneFits).exit()).as("measured afresh").isEqualTo(1);
+    }
+
+    @Test
     void aNegativeDeadlineIsRefusedInMilliseconds() {
         assertThatThrownBy(() -> StoppingRule.Deadline.ofMillis(-5))
                 .hasMessage("a deadline cannot be negative, got -5 ms");

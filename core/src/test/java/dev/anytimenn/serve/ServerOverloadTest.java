@@ -142,6 +142,32 @@ class ServerOverloadTest {
     }
 
     @Test
+    void aRunningRequestAlsoStopsForAWaitingRequestBehindTheOldest() throws Exception {
+        SlowFakeModel model = new SlowFakeModel(10, 200);
+        // batches of one: the second waiting request is a batch of its own, behind the first
+        try (AnytimeServer server = ServerTestSupport.start(model, ServerTestSupport.config(1).withQueue(4, 1))) {
+            URI base = server.uri();
+            HttpClient client = ServerTestSupport.client();
+            assertThat(postJson(client, base, "v1/predict", "{\"pixels\": [9,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0], "
+                    + "\"budgetMacs\": 1000, \"deadlineMs\": 5000}").status()).isEqualTo(200);
+            CompletableFuture<Reply> running = CompletableFuture.supplyAsync(() -> postJson(client, base, "v1/predict",
+                    request(1, 10_000)));
+            awaitSteps(model, 1);
+            CompletableFuture<Reply> oldest = CompletableFuture.supplyAsync(() -> postJson(client, base, "v1/predict",
+                    request(2, 5000)));
+            awaitQueued(client, base, 1);
+            // the oldest waiting request has time for the running one to finish (1.8 s at most); this one, behind
+            // it, does not: it needs the running request stopped and the oldest stopped at its first exit
+            Reply behind = postJson(client, base, "v1/predict", request(3, 1100));
+            assertThat(behind.status()).as(behind.body()).isEqualTo(200);
+            assertThat(answeredExit(behind)).isPositive();
+
+            assertThat(answeredExit(running.get())).as("stopped at an exit for the request behind the oldest").isBetween(1, 9);
+            assertThat(oldest.get().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aClientThatLeavesMidStreamStopsTheWorkForItsRequest() throws Exception {
         SlowFakeModel model = new SlowFakeModel(5, 150);
         try (AnytimeServer server = ServerTestSupport.start(model, ServerTestSupport.config(1))) {
