@@ -47,6 +47,10 @@ public final class AnytimePredictor implements AutoCloseable {
     private long lastStepEndNanos;
     private long lastSingleStepEndNanos;
 
+    /** Whether the first, unmeasured warm-up has run: of a single image, and of the batch sizes. */
+    private boolean warmedBefore;
+    private boolean batchesWarmedBefore;
+
     /** Runs of the whole network that warm the latency estimate up before a deadline is judged by it. */
     static final int WARM_UP_RUNS = 20;
     /** Batches up to this size have step latencies of their own; larger ones share the largest class. */
@@ -119,6 +123,15 @@ public final class AnytimePredictor implements AutoCloseable {
     public void warmUpBatches(int largestBatch) {
         warmUpIfCold();
         int classes = Math.min(BatchLatencies.sizeClass(largestBatch), batchLatencies.largestClass());
+        if (!batchesWarmedBefore) {
+            warmUpBatchClasses(classes);
+            batchLatencies.reset(); // the first pass's times, as in warmUpIfCold
+            batchesWarmedBefore = true;
+        }
+        warmUpBatchClasses(classes);
+    }
+
+    private void warmUpBatchClasses(int classes) {
         for (int c = 1; c <= classes; c++) {
             int batch = BatchLatencies.largestOf(c);
             List<byte[]> blanks = java.util.Collections.nCopies(batch, new byte[inputSize()]);
@@ -226,6 +239,13 @@ public final class AnytimePredictor implements AutoCloseable {
     /** Warms the latency estimate up when it has too few warm measurements to go by. */
     public void warmUpIfCold() {
         if (!latencies.warm()) {
+            if (!warmedBefore) {
+                // a predictor's first runs are slow (compilation, first allocations): kept, they held one image's
+                // estimate at 1.7 ms where 64 runs later it was 0.6 ms (bench/RESULTS.md #15, session 12)
+                warmUp(WARM_UP_RUNS);
+                latencies.reset();
+                warmedBefore = true;
+            }
             warmUp(WARM_UP_RUNS);
         }
     }

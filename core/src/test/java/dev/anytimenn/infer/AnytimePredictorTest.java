@@ -185,6 +185,28 @@ class AnytimePredictorTest {
     }
 
     @Test
+    void theWarmUpLeavesOutTheTimesOfAPredictorsFirstRuns() {
+        // a clock that runs slow for its first reads, as a process's first runs do (compilation, first allocations)
+        int slowReads = 10 * readsPerRun();
+        long[] now = {0};
+        int[] reads = {0};
+        AnytimePredictor timed = clocked(() -> now[0] += reads[0]++ < slowReads ? 500 * TICK : TICK);
+        timed.warmUpIfCold();
+        assertThat(reads[0]).as("the slow reads were all spent in the warm-up").isGreaterThan(slowReads);
+        assertThat(timed.predict(image(0), new StoppingRule.Deadline(6 * TICK)).exit()).isEqualTo(1);
+    }
+
+    /** How often one run of the whole network reads the clock. */
+    private static int readsPerRun() {
+        int[] reads = {0};
+        AnytimePredictor counted = clocked(() -> ++reads[0] * TICK);
+        counted.predict(image(0), new StoppingRule.RunAll());
+        int first = reads[0];
+        counted.predict(image(0), new StoppingRule.RunAll());
+        return reads[0] - first;
+    }
+
+    @Test
     void theEstimateRecoversFromOutliers() {
         TickingClock clock = new TickingClock(TICK);
         AnytimePredictor timed = clocked(clock);
@@ -209,13 +231,21 @@ class AnytimePredictorTest {
         clock.tick = tick;
     }
 
+    /**
+     * A warm predictor on {@code clock} after a slow spell that fills the whole window: no faster measurement
+     * is left to call its estimate an outlier.
+     */
+    private static AnytimePredictor heldUpBySlowSpell(TickingClock clock) {
+        AnytimePredictor timed = clocked(clock);
+        timed.warmUp(AnytimePredictor.WARM_UP_RUNS);
+        slowRuns(clock, timed, StepLatencies.WINDOW + StepLatencies.COLD);
+        return timed;
+    }
+
     @Test
     void anEstimateThatHasLetNothingRunForAWhileIsMeasuredAfresh() {
         TickingClock clock = new TickingClock(TICK);
-        AnytimePredictor timed = clocked(clock);
-        timed.warmUp(AnytimePredictor.WARM_UP_RUNS);
-        // a slow spell that fills the whole window: no faster measurement is left to call it an outlier
-        slowRuns(clock, timed, StepLatencies.WINDOW + StepLatencies.COLD);
+        AnytimePredictor timed = heldUpBySlowSpell(clock);
         StoppingRule exitOneFits = new StoppingRule.Deadline(6 * TICK);
         assertThat(timed.predict(image(0), exitOneFits).answered()).as("refused by the slow estimate").isFalse();
         assertThat(timed.predict(image(0), exitOneFits).answered()).as("a step ran a moment ago: it stands").isFalse();
@@ -228,9 +258,7 @@ class AnytimePredictorTest {
     @Test
     void aSingleImageEstimateHeldUpWhileBatchesRunIsMeasuredAfresh() {
         TickingClock clock = new TickingClock(TICK);
-        AnytimePredictor timed = clocked(clock);
-        timed.warmUp(AnytimePredictor.WARM_UP_RUNS);
-        slowRuns(clock, timed, StepLatencies.WINDOW + StepLatencies.COLD);
+        AnytimePredictor timed = heldUpBySlowSpell(clock);
         StoppingRule exitOneFits = new StoppingRule.Deadline(6 * TICK);
         assertThat(timed.predict(image(0), exitOneFits).answered()).as("refused by the slow estimate").isFalse();
         // batches of two run all the while (a server's requests that arrive together), none of one

@@ -127,12 +127,7 @@ class ServerOverloadTest {
         try (AnytimeServer server = ServerTestSupport.start(model, ServerTestSupport.config(1).withQueue(4, 4))) {
             URI base = server.uri();
             HttpClient client = ServerTestSupport.client();
-            // one answer first, so that the first hand-over of answers is not the measured one
-            assertThat(postJson(client, base, "v1/predict", "{\"pixels\": [9,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0], "
-                    + "\"budgetMacs\": 1000, \"deadlineMs\": 5000}").status()).isEqualTo(200);
-            CompletableFuture<Reply> running = CompletableFuture.supplyAsync(() -> postJson(client, base, "v1/predict",
-                    request(1, 10_000)));
-            awaitSteps(model, 1);
+            CompletableFuture<Reply> running = answerOneThenRunLong(model, client, base);
             // left alone, the running request would hold the worker for 1.6 s more, and this one, whose first
             // exit takes 200 ms, would wait past its 700 ms; stopped in time, it has 100 ms or more to spare
             assertThat(answeredExit(postJson(client, base, "v1/predict", request(2, 700)))).isPositive();
@@ -148,11 +143,7 @@ class ServerOverloadTest {
         try (AnytimeServer server = ServerTestSupport.start(model, ServerTestSupport.config(1).withQueue(4, 1))) {
             URI base = server.uri();
             HttpClient client = ServerTestSupport.client();
-            assertThat(postJson(client, base, "v1/predict", "{\"pixels\": [9,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0], "
-                    + "\"budgetMacs\": 1000, \"deadlineMs\": 5000}").status()).isEqualTo(200);
-            CompletableFuture<Reply> running = CompletableFuture.supplyAsync(() -> postJson(client, base, "v1/predict",
-                    request(1, 10_000)));
-            awaitSteps(model, 1);
+            CompletableFuture<Reply> running = answerOneThenRunLong(model, client, base);
             CompletableFuture<Reply> oldest = CompletableFuture.supplyAsync(() -> postJson(client, base, "v1/predict",
                     request(2, 5000)));
             awaitQueued(client, base, 1);
@@ -222,6 +213,20 @@ class ServerOverloadTest {
         assertThat(model.closed).isTrue();
         assertThat(server.workersAlive()).isZero();
         assertThatThrownBy(() -> new Socket("127.0.0.1", server.port()).close()).isInstanceOf(ConnectException.class);
+    }
+
+    /**
+     * Answers one request first (so that the first hand-over of answers is not the one measured), then starts
+     * request 1 with a deadline of 10 s and waits until it runs.
+     */
+    private static CompletableFuture<Reply> answerOneThenRunLong(SlowFakeModel model, HttpClient client, URI base)
+            throws InterruptedException {
+        assertThat(postJson(client, base, "v1/predict", "{\"pixels\": [9,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0], "
+                + "\"budgetMacs\": 1000, \"deadlineMs\": 5000}").status()).isEqualTo(200);
+        CompletableFuture<Reply> running = CompletableFuture.supplyAsync(() -> postJson(client, base, "v1/predict",
+                request(1, 10_000)));
+        awaitSteps(model, 1);
+        return running;
     }
 
     private static void awaitSteps(SlowFakeModel model, int id) throws InterruptedException {
